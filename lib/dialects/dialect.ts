@@ -1,0 +1,70 @@
+import type { TagSpace } from '../tags';
+import type { ClientSession } from '../server/session';
+
+/** One request of a client, decoded by a dialect's codec. */
+export interface DialectMessage {
+  /** The protocol's own name for it: MessageType, cmd, Dp command; '' where the protocol has none (raw). */
+  type: string;
+  /** The decoded request as the flow sees it in msg.payload. */
+  payload: unknown;
+  /** The tag it is about, where one applies. */
+  topic?: string;
+  /** A client handle or request id that the answer must carry. */
+  handle?: string | number;
+  /** Device type of EVOK-like requests, for ws-gateway-in filters. */
+  deviceType?: string;
+}
+
+export type DialectErrorCode =
+  | 'bad-frame' // not decodable at all (not JSON, binary where text is expected)
+  | 'bad-request' // decodable but not a valid request
+  | 'unknown-type' // a request type the dialect does not know
+  | 'busy' // too many requests in flight for this client
+  | 'internal'; // the handler failed unexpectedly
+
+export interface DialectError {
+  code: DialectErrorCode;
+  message: string;
+}
+
+export type DecodeResult = { ok: true; messages: DialectMessage[] } | { ok: false; error: DialectError };
+
+/** What a dialect sends: text frames as strings, binary frames as Buffers. */
+export type OutgoingFrame = string | Buffer;
+
+export interface DialectLogger {
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** What every dialect gets from the endpoint that serves it. */
+export interface DialectContext {
+  tags: TagSpace;
+  log: DialectLogger;
+  /** Send the same payload to every client of the endpoint (encoded and framed once). */
+  broadcast(frame: OutgoingFrame, conflationKey?: string): void;
+  /** Dialect-specific options from the server configuration. */
+  options: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A protocol spoken over a gateway endpoint. The endpoint owns sockets, limits and hooks; the dialect
+ * only decodes requests, answers them through the session, and encodes what flows send.
+ */
+export interface Dialect {
+  readonly name: string;
+  /** Subprotocols this dialect accepts when a client offers them (echoed in the handshake). */
+  readonly subprotocols: readonly string[];
+  open?(session: ClientSession): void;
+  decode(data: Buffer, isBinary: boolean): DecodeResult;
+  /** Answers a request the flow did not take over. A rejection is answered with `encodeError('internal')`. */
+  handle?(session: ClientSession, message: DialectMessage): Promise<void> | void;
+  /** Encodes what a flow replies or broadcasts; throws a DialectError-like Error when it cannot. */
+  encodeOutgoing(payload: unknown): OutgoingFrame;
+  /** The protocol's own error answer, or undefined where the protocol has none. */
+  encodeError(error: DialectError, request?: DialectMessage): OutgoingFrame | undefined;
+  close?(session: ClientSession, code: number, reason: string): void;
+  dispose?(): void;
+}
+
+export type DialectFactory = (context: DialectContext) => Dialect;

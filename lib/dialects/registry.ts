@@ -1,0 +1,21 @@
+import type { DialectFactory } from './dialect';
+import { createRawDialect } from './raw/raw-dialect';
+
+/**
+ * Dialect name -> factory. Each protocol issue adds its line here; the server node offers exactly
+ * these names, so an unknown name in an old flow gives a clear error instead of a silent raw endpoint.
+ */
+const factories = new Map<string, DialectFactory>([['raw', createRawDialect]]);
+
+export function dialectFactory(name: string): DialectFactory | undefined {
+  return factories.get(name);
+}
+
+export function dialectNames(): string[] {
+  return [...factories.keys()];
+}
+
+/** For dialects defined outside this package (and tests): later registrations of a name win. */
+export function registerDialect(name: string, factory: DialectFactory): void {
+  factories.set(name, factory);
+}

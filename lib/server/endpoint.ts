@@ -1,0 +1,336 @@
+import { EventEmitter } from 'node:events';
+import http = require('node:http');
+import https = require('node:https');
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import WebSocket = require('ws');
+import type { Dialect, DialectError, DialectMessage, OutgoingFrame } from '../dialects/dialect';
+import { dialectFactory } from '../dialects/registry';
+import type { TagSpace } from '../tags';
+import { authenticate, type AuthPolicy } from './auth';
+import { defaultLimits, type EndpointLimits, type EndpointLogger, type EndpointOptions } from './endpoint-options';
+import { frameMessage } from './frame';
+import { HookBus, type HookDelivery } from './hooks';
+import { passesHttpNodeAuth } from './http-node-auth';
+import { ClientSession, CloseCode, type SessionInfo } from './session';
+import { normalisePath, routeUpgrades } from './upgrade-router';
+
+const silentLog: EndpointLogger = { info() {}, warn() {}, error() {} };
+
+interface EndpointEvents {
+  clients: [count: number];
+}
+
+type Verdict = { accept: true; user?: string } | { accept: false; status: number };
+
+/**
+ * One WebSocket endpoint: where clients connect (a path of an existing HTTP server or its own port),
+ * who may connect, the limits that protect the process, and the dialect that speaks to the clients.
+ * Flows reach in through `hooks` (ws-gateway-in) and `reply` / `broadcast` (ws-gateway-out).
+ */
+export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
+  readonly hooks = new HookBus();
+  readonly limits: EndpointLimits;
+  private readonly dialect: Dialect;
+  private readonly sessions = new Map<string, ClientSession>();
+  private readonly handshakes = new Set<Duplex>();
+  private readonly users = new WeakMap<object, string | undefined>();
+  private readonly closeNotes = new WeakMap<ClientSession, string>();
+  private readonly wss: WebSocket.Server;
+  private readonly log: EndpointLogger;
+  private readonly auth: AuthPolicy;
+  private ownServer: http.Server | undefined;
+  private unroute: (() => void) | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private nextSessionNumber = 1;
+  private closing = false;
+
+  constructor(private readonly options: EndpointOptions, tags: TagSpace) {
+    super();
+    this.limits = { ...defaultLimits, ...options.limits };
+    this.log = options.log ?? silentLog;
+    this.auth = options.auth ?? { kind: 'none' };
+    const factory = dialectFactory(options.dialect);
+    if (!factory) throw new Error(`unknown dialect ${options.dialect}`);
+    this.dialect = factory({
+      tags,
+      log: this.log,
+      broadcast: (frame, key) => this.broadcastFrame(frameMessage(frame), key),
+      options: options.dialectOptions ?? {},
+    });
+    const accepted = new Set([...this.dialect.subprotocols, ...(options.subprotocols ?? [])]);
+    this.wss = new WebSocket.Server({
+      noServer: true,
+      clientTracking: false,
+      perMessageDeflate: false,
+      maxPayload: this.limits.maxFrameBytes,
+      handleProtocols: (offered: Set<string>) => [...offered].find((protocol) => accepted.has(protocol)) ?? false,
+    });
+  }
+
+  /** Starts accepting clients; rejects when the port or path cannot be had. */
+  async start(): Promise<void> {
+    const listen = this.options.listen;
+    if (listen.kind === 'path') {
+      this.unroute = routeUpgrades(listen.server, listen.path, this.onUpgrade);
+    } else {
+      const server = listen.tls
+        ? https.createServer({ cert: listen.tls.cert, key: listen.tls.key, passphrase: listen.tls.passphrase })
+        : http.createServer();
+      server.on('request', (_request: http.IncomingMessage, response: http.ServerResponse) => {
+        response.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket', Connection: 'close' });
+        response.end('this endpoint speaks WebSocket only\n');
+      });
+      server.on('upgrade', this.onUpgrade);
+      this.ownServer = server;
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(listen.port, listen.host, () => {
+          server.off('error', reject);
+          server.on('error', (error) => this.log.error(`endpoint ${this.describe()}: ${error.message}`));
+          resolve();
+        });
+      });
+    }
+    if (this.limits.pingIntervalMs > 0) {
+      this.heartbeat = setInterval(() => this.checkHeartbeats(), this.limits.pingIntervalMs);
+      this.heartbeat.unref();
+    }
+  }
+
+  /** The port actually bound (own-port endpoints; useful with port 0). */
+  get port(): number | undefined {
+    const address = this.ownServer?.address();
+    return address && typeof address === 'object' ? (address as AddressInfo).port : undefined;
+  }
+
+  describe(): string {
+    const listen = this.options.listen;
+    return listen.kind === 'path' ? normalisePath(listen.path) : `${listen.host}:${this.port ?? listen.port}`;
+  }
+
+  get clientCount(): number {
+    return this.sessions.size;
+  }
+
+  session(id: string): ClientSession | undefined {
+    return this.sessions.get(id);
+  }
+
+  /** Sends what a flow replies to one client. Throws when the session is gone or the payload cannot be encoded. */
+  reply(sessionId: string, payload: unknown): void {
+    const session = this.sessions.get(sessionId);
+    if (!session || !session.isOpen) throw new SessionClosedError(sessionId);
+    session.send(this.dialect.encodeOutgoing(payload));
+  }
+
+  /** Sends what a flow broadcasts to every client: encoded once, framed once. Returns the number of clients. */
+  broadcast(payload: unknown, conflationKey?: string): number {
+    return this.broadcastFrame(frameMessage(this.dialect.encodeOutgoing(payload)), conflationKey);
+  }
+
+  private broadcastFrame(frame: Buffer, conflationKey?: string): number {
+    let count = 0;
+    for (const session of this.sessions.values()) if (session.sendFrame(frame, conflationKey)) count++;
+    return count;
+  }
+
+  /** Closes every client (1001), releases the port or path, and stops every timer. */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.unroute?.();
+    for (const socket of this.handshakes) socket.destroy();
+    this.handshakes.clear();
+    const closed = [...this.sessions.values()].map((session) => new Promise<void>((resolve) => {
+      if (session.socket.readyState === WebSocket.CLOSED) return resolve();
+      session.socket.once('close', () => resolve());
+      session.close(CloseCode.goingAway, 'server shutting down');
+    }));
+    // The grace timer of each session cuts off clients that do not answer the close frame.
+    await Promise.all(closed);
+    this.dialect.dispose?.();
+    this.wss.close();
+    const server = this.ownServer;
+    if (server) {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    }
+  }
+
+  private readonly onUpgrade = (request: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
+    if (this.closing) {
+      socket.destroy();
+      return;
+    }
+    this.handshakes.add(socket);
+    socket.once('close', () => this.handshakes.delete(socket));
+    // A socket error during the handshake must not become an uncaught exception.
+    const onHandshakeError = (): void => { socket.destroy(); };
+    socket.on('error', onHandshakeError);
+    this.verify(request).then((verdict) => {
+      if (!this.handshakes.has(socket)) return;
+      if (!verdict.accept) {
+        refuseUpgrade(socket, verdict.status);
+        return;
+      }
+      this.users.set(request, verdict.user);
+      this.wss.handleUpgrade(request, socket, head, (ws) => {
+        this.handshakes.delete(socket);
+        socket.off('error', onHandshakeError);
+        this.accept(ws, request, socket);
+      });
+    }).catch((error: unknown) => {
+      this.log.error(`endpoint ${this.describe()}: upgrade check failed: ${messageOf(error)}`);
+      refuseUpgrade(socket, 500);
+    });
+  };
+
+  private async verify(request: http.IncomingMessage): Promise<Verdict> {
+    const origins = this.options.origins ?? [];
+    const origin = request.headers.origin;
+    if (origins.length > 0 && (origin === undefined || !origins.includes(origin))) return { accept: false, status: 403 };
+    if (this.sessions.size + this.handshakes.size > this.limits.maxClients) return { accept: false, status: 503 };
+    if (this.options.verifyClient && !(await runVerifyClient(this.options.verifyClient, request))) return { accept: false, status: 401 };
+    if (this.options.httpNodeAuth && !(await passesHttpNodeAuth(request, this.options.httpNodeAuth))) return { accept: false, status: 401 };
+    const result = authenticate(request, this.auth);
+    return result.ok ? { accept: true, user: result.user } : { accept: false, status: 401 };
+  }
+
+  private accept(ws: WebSocket, request: http.IncomingMessage, rawSocket: Duplex): void {
+    const info: SessionInfo = {
+      id: `${this.options.id}:${this.nextSessionNumber++}`,
+      server: this.options.id,
+      remote: `${request.socket.remoteAddress ?? '?'}:${request.socket.remotePort ?? '?'}`,
+      protocol: ws.protocol,
+    };
+    const user = this.users.get(request);
+    if (user !== undefined) info.user = user;
+    const session = new ClientSession(ws, rawSocket, info, {
+      budgetBytes: this.limits.outboundBudgetBytes,
+      overBudgetCloseMs: this.limits.overBudgetCloseMs,
+    }, this.limits.closeGraceMs);
+    this.sessions.set(session.id, session);
+    this.emit('clients', this.sessions.size);
+
+    ws.on('pong', () => { session.awaitingPong = false; });
+    ws.on('error', (error) => {
+      // 1009 (frame too big) and protocol errors arrive here; ws closes the socket itself.
+      this.closeNotes.set(session, error.message);
+      this.log.warn(`client ${session.info.remote} on ${this.describe()}: ${error.message}`);
+      this.hooks.dispatch({ hook: 'ERROR', session: session.info, payload: { code: 'socket', message: error.message } });
+    });
+    ws.on('message', (data, isBinary) => this.onMessage(session, toBuffer(data), isBinary));
+    ws.once('close', (code, reasonBuffer) => {
+      this.sessions.delete(session.id);
+      const reason = reasonBuffer.toString('utf8') || this.closeNotes.get(session) || '';
+      this.safely(session, () => this.dialect.close?.(session, code, reason));
+      this.hooks.dispatch({ hook: 'CLOSE', session: session.info, payload: { code, reason } });
+      this.emit('clients', this.sessions.size);
+    });
+
+    this.hooks.dispatch({ hook: 'CONNECT', session: session.info, payload: {} });
+    this.safely(session, () => this.dialect.open?.(session));
+  }
+
+  private onMessage(session: ClientSession, data: Buffer, isBinary: boolean): void {
+    let decoded;
+    try {
+      decoded = this.dialect.decode(data, isBinary);
+    } catch (error) {
+      decoded = { ok: false as const, error: { code: 'internal' as const, message: messageOf(error) } };
+    }
+    if (!decoded.ok) {
+      this.refuse(session, decoded.error);
+      return;
+    }
+    for (const message of decoded.messages) this.dispatchMessage(session, message);
+  }
+
+  private dispatchMessage(session: ClientSession, message: DialectMessage): void {
+    const delivery: HookDelivery = { hook: 'MESSAGE', session: session.info, payload: message.payload, message };
+    const handledByFlow = this.hooks.dispatch(delivery);
+    const handle = this.dialect.handle;
+    if (handledByFlow || !handle) return;
+    if (session.inFlight >= this.limits.maxInFlight) {
+      this.refuse(session, { code: 'busy', message: `too many requests in flight (limit ${this.limits.maxInFlight})` }, message);
+      return;
+    }
+    session.inFlight++;
+    Promise.resolve()
+      .then(() => handle.call(this.dialect, session, message))
+      .catch((error: unknown) => this.refuse(session, { code: 'internal', message: messageOf(error) }, message))
+      .finally(() => { session.inFlight--; });
+  }
+
+  /** Tells the client (in its protocol), the log and the ERROR hooks that a request was refused. */
+  private refuse(session: ClientSession, error: DialectError, request?: DialectMessage): void {
+    this.log.warn(`client ${session.info.remote} on ${this.describe()}: ${error.code}: ${error.message}`);
+    this.hooks.dispatch({ hook: 'ERROR', session: session.info, payload: { code: error.code, message: error.message }, message: request });
+    let answer: OutgoingFrame | undefined;
+    try {
+      answer = this.dialect.encodeError(error, request);
+    } catch (encodeError) {
+      this.log.error(`dialect ${this.dialect.name} could not encode an error: ${messageOf(encodeError)}`);
+    }
+    if (answer !== undefined) session.send(answer);
+  }
+
+  private checkHeartbeats(): void {
+    for (const session of this.sessions.values()) {
+      if (session.awaitingPong) {
+        this.closeNotes.set(session, 'heartbeat timeout: no pong');
+        this.log.warn(`client ${session.info.remote} on ${this.describe()}: no pong, closing`);
+        session.terminate();
+        continue;
+      }
+      session.awaitingPong = true;
+      session.socket.ping();
+    }
+  }
+
+  private safely(session: ClientSession, action: () => void): void {
+    try {
+      action();
+    } catch (error) {
+      this.log.error(`dialect ${this.dialect.name}, client ${session.info.remote}: ${messageOf(error)}`);
+    }
+  }
+}
+
+export class SessionClosedError extends Error {
+  constructor(readonly sessionId: string) {
+    super(`session ${sessionId} has closed`);
+    this.name = 'SessionClosedError';
+  }
+}
+
+/** Answers a refused upgrade with the status alone: no reason, so nothing about the check leaks. */
+function refuseUpgrade(socket: Duplex, status: number): void {
+  if (socket.destroyed) return;
+  const text = http.STATUS_CODES[status] ?? 'Error';
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
+}
+
+async function runVerifyClient(verify: NonNullable<EndpointOptions['verifyClient']>, request: http.IncomingMessage): Promise<boolean> {
+  const info = { origin: request.headers.origin ?? '', secure: Boolean((request.socket as { encrypted?: boolean }).encrypted), req: request };
+  if (verify.length >= 2) {
+    return new Promise<boolean>((resolve) => {
+      (verify as (i: typeof info, cb: (result: boolean) => void) => void)(info, (result) => resolve(Boolean(result)));
+    });
+  }
+  return Boolean((verify as (i: typeof info) => boolean)(info));
+}
+
+function toBuffer(data: WebSocket.RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,237 @@
+import { HistoryRing } from './history-ring';
+import { compilePattern, type NameMatcher } from './tag-pattern';
+import { TagError, type TagInfo, type TagListener, type TagSink, type TagSource, type TagSubscription, type TagValue } from './types';
+
+export interface TagSpaceOptions {
+  /** Samples kept per tag for `history` of sources without their own history. */
+  historySize?: number;
+}
+
+interface WatchedTag {
+  listeners: Set<TagListener>;
+  source: TagSource;
+}
+
+interface PatternWatch {
+  matches: NameMatcher;
+  listener: TagListener;
+  /** The per-tag subscriptions this pattern holds, so sources produce changes for them. */
+  held: Map<string, TagSubscription>;
+}
+
+/**
+ * The one namespace of tags that every dialect reads, writes and subscribes to. Each name belongs to
+ * exactly one source. Subscriptions are ref-counted: a source is asked to watch a tag once however many
+ * clients listen, and to stop when the last one leaves. Every update lands in a bounded history ring.
+ */
+export class TagSpace {
+  private readonly sources = new Map<string, TagSource>();
+  private readonly watched = new Map<string, WatchedTag>();
+  private readonly patternWatches = new Set<PatternWatch>();
+  /** Listeners of tags whose source went away (redeploy); they are re-attached when the name returns. */
+  private readonly orphans = new Map<string, Set<TagListener>>();
+  private readonly rings = new Map<string, HistoryRing>();
+  private readonly latest = new Map<string, TagValue>();
+  readonly historySize: number;
+
+  constructor(options: TagSpaceOptions = {}) {
+    this.historySize = options.historySize ?? 1000;
+  }
+
+  addSource(source: TagSource): void {
+    if (this.sources.has(source.id)) throw new TagError('source-conflict', `a tag source with id ${source.id} is already registered`);
+    this.sources.set(source.id, source);
+    const sink: TagSink = {
+      update: (name, value) => this.update(source, name, value),
+      tagsChanged: () => this.refreshPatternWatches(),
+    };
+    source.attach(sink);
+    this.refreshPatternWatches();
+  }
+
+  /** Removes a source; its subscribers stay registered and resume if a source with those names returns. */
+  removeSource(id: string): void {
+    const source = this.sources.get(id);
+    if (!source) return;
+    for (const [name, watched] of this.watched) {
+      if (watched.source === source) {
+        source.unwatch(name);
+        this.watched.delete(name);
+        this.orphans.set(name, watched.listeners);
+      }
+    }
+    for (const name of [...this.latest.keys()]) if (source.info(name)) this.latest.delete(name);
+    this.sources.delete(id);
+    source.detach();
+  }
+
+
+  list(pattern?: string): TagInfo[] {
+    const matches = compilePattern(pattern);
+    const infos: TagInfo[] = [];
+    for (const source of this.sources.values()) for (const info of source.list()) if (matches(info.name)) infos.push(info);
+    return infos;
+  }
+
+  info(name: string): TagInfo | undefined {
+    return this.ownerOf(name)?.info(name);
+  }
+
+  has(name: string): boolean {
+    return this.ownerOf(name) !== undefined;
+  }
+
+  async read(name: string): Promise<TagValue> {
+    const [value] = await this.readMany([name]);
+    return value;
+  }
+
+  /** Reads several tags, grouped into one call per source; rejects with `unknown-tag` naming the first unknown. */
+  async readMany(names: readonly string[]): Promise<TagValue[]> {
+    const bySource = new Map<TagSource, number[]>();
+    names.forEach((name, index) => {
+      const source = this.requireOwner(name);
+      const indexes = bySource.get(source) ?? [];
+      indexes.push(index);
+      bySource.set(source, indexes);
+    });
+    const results: TagValue[] = new Array<TagValue>(names.length);
+    await Promise.all([...bySource].map(async ([source, indexes]) => {
+      const values = await source.read(indexes.map((index) => names[index]));
+      indexes.forEach((index, position) => { results[index] = values[position]; });
+    }));
+    return results;
+  }
+
+  /** The last value the space saw for a tag, without asking the source. */
+  peek(name: string): TagValue | undefined {
+    return this.latest.get(name);
+  }
+
+  async write(name: string, value: unknown, timestamp?: number): Promise<void> {
+    const source = this.requireOwner(name);
+    const info = source.info(name);
+    if (info && !info.writable) throw new TagError('read-only', `tag ${name} is read-only`);
+    await source.write(name, value, timestamp);
+  }
+
+  subscribe(name: string, listener: TagListener): TagSubscription {
+    const source = this.requireOwner(name);
+    let watched = this.watched.get(name);
+    if (!watched) {
+      watched = { listeners: new Set(), source };
+      this.watched.set(name, watched);
+      source.watch(name);
+    }
+    watched.listeners.add(listener);
+    let open = true;
+    return {
+      close: () => {
+        if (!open) return;
+        open = false;
+        this.releaseListener(name, listener);
+      },
+    };
+  }
+
+  /**
+   * Subscribes to every tag whose name matches the pattern, including tags that appear later.
+   * Used by dialects that push "everything under line1/" to their clients.
+   */
+  subscribePattern(pattern: string, listener: TagListener): TagSubscription {
+    const watch: PatternWatch = { matches: compilePattern(pattern), listener, held: new Map() };
+    this.patternWatches.add(watch);
+    this.holdMatching(watch);
+    return {
+      close: () => {
+        if (!this.patternWatches.delete(watch)) return;
+        for (const subscription of watch.held.values()) subscription.close();
+        watch.held.clear();
+      },
+    };
+  }
+
+  async history(name: string, from: number, to: number, max: number): Promise<TagValue[]> {
+    const source = this.requireOwner(name);
+    if (source.history) return source.history(name, from, to, max);
+    return this.rings.get(name)?.query(from, to, max) ?? [];
+  }
+
+  /** Number of distinct tags some client currently watches (for tests and status). */
+  get watchedCount(): number {
+    return this.watched.size;
+  }
+
+  private update(source: TagSource, name: string, value: TagValue): void {
+    if (this.sources.get(source.id) !== source) return;
+    this.latest.set(name, value);
+    let ring = this.rings.get(name);
+    if (!ring) {
+      ring = new HistoryRing(this.historySize);
+      this.rings.set(name, ring);
+    }
+    ring.push(value);
+    const watched = this.watched.get(name);
+    if (!watched) return;
+    for (const listener of [...watched.listeners]) {
+      try {
+        listener(name, value);
+      } catch {
+        // One faulty listener must not stop the others from hearing the change.
+      }
+    }
+  }
+
+  private releaseListener(name: string, listener: TagListener): void {
+    const watched = this.watched.get(name);
+    if (watched) {
+      watched.listeners.delete(listener);
+      if (watched.listeners.size === 0) {
+        this.watched.delete(name);
+        watched.source.unwatch(name);
+      }
+      return;
+    }
+    const orphaned = this.orphans.get(name);
+    if (orphaned) {
+      orphaned.delete(listener);
+      if (orphaned.size === 0) this.orphans.delete(name);
+    }
+  }
+
+  private refreshPatternWatches(): void {
+    this.adoptOrphans();
+    for (const watch of this.patternWatches) this.holdMatching(watch);
+  }
+
+  private adoptOrphans(): void {
+    for (const [name, listeners] of this.orphans) {
+      const source = this.ownerOf(name);
+      if (!source) continue;
+      this.orphans.delete(name);
+      this.watched.set(name, { listeners, source });
+      source.watch(name);
+    }
+  }
+
+  private holdMatching(watch: PatternWatch): void {
+    for (const source of this.sources.values()) {
+      for (const info of source.list()) {
+        if (watch.matches(info.name) && !watch.held.has(info.name)) {
+          watch.held.set(info.name, this.subscribe(info.name, watch.listener));
+        }
+      }
+    }
+  }
+
+  private ownerOf(name: string): TagSource | undefined {
+    for (const source of this.sources.values()) if (source.info(name)) return source;
+    return undefined;
+  }
+
+  private requireOwner(name: string): TagSource {
+    const source = this.ownerOf(name);
+    if (!source) throw new TagError('unknown-tag', `unknown tag ${name}`);
+    return source;
+  }
+}

@@ -1,0 +1,80 @@
+import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
+import { SessionClosedError } from '../../lib/server';
+import { runtimeTags } from '../shared/runtime-tags';
+import type { GatewayServerNode } from '../shared/server-node';
+import { followServerStatus } from '../shared/status';
+import { FLOW_TAG_SOURCE_ID } from '../../lib/tags';
+
+type OutAction = 'reply' | 'broadcast' | 'publish';
+
+interface OutDef extends NodeDef {
+  server: string;
+  action: OutAction;
+  topic: string;
+}
+
+interface GatewayOutMessage extends NodeMessage {
+  _session?: { id?: unknown };
+  timestamp?: unknown;
+}
+
+export = function registerGatewayOut(RED: NodeAPI): void {
+  function GatewayOut(this: Node, config: OutDef): void {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const server = RED.nodes.getNode(config.server) as GatewayServerNode | null;
+    const translate = (key: string, substitutions?: Record<string, string | number>): string => RED._(`ws-gateway-out.${key}`, substitutions);
+    const action: OutAction = config.action === 'broadcast' || config.action === 'publish' ? config.action : 'reply';
+    // Publishing needs only the tag space; replies and broadcasts need a server.
+    const detachStatus = action === 'publish' && !server ? () => {} : followServerStatus(node, server ?? undefined, translate);
+    const tags = runtimeTags(RED.settings as unknown as { wsGatewayServerHistorySize?: unknown });
+
+    node.on('input', (message: NodeMessage, _send: (msg: NodeMessage) => void, done: (error?: Error) => void) => {
+      const msg = message as GatewayOutMessage;
+      try {
+        if (action === 'publish') {
+          publish(msg).then(() => done(), (error: unknown) => done(asError(error)));
+          return;
+        }
+        const endpoint = server?.endpoint;
+        if (!endpoint) throw new Error(server?.failure ?? translate('errors.no-server'));
+        if (action === 'broadcast') {
+          endpoint.broadcast(msg.payload);
+        } else {
+          const sessionId = msg._session?.id;
+          if (typeof sessionId !== 'string') throw new Error(translate('errors.no-session'));
+          endpoint.reply(sessionId, msg.payload);
+        }
+        done();
+      } catch (error) {
+        if (error instanceof SessionClosedError) return done(new Error(translate('errors.session-closed', { id: error.sessionId })));
+        done(asError(error));
+      }
+    });
+
+    /** A flow tag is set (and created); a tag of another source (OPC UA, Modbus) is written to it. */
+    async function publish(msg: GatewayOutMessage): Promise<void> {
+      const topic = typeof msg.topic === 'string' && msg.topic.length > 0 ? msg.topic : config.topic;
+      if (!topic) throw new Error(translate('errors.no-topic'));
+      const timestamp = typeof msg.timestamp === 'number' ? msg.timestamp : undefined;
+      try {
+        const owner = tags.space.info(topic)?.source;
+        if (owner === undefined || owner === FLOW_TAG_SOURCE_ID) tags.flowTags.publish(topic, msg.payload, { timestamp });
+        else await tags.space.write(topic, msg.payload, timestamp);
+      } catch (error) {
+        throw new Error(translate('errors.publish-failed', { topic, error: asError(error).message }));
+      }
+    }
+
+    node.on('close', (done: () => void) => {
+      detachStatus();
+      done();
+    });
+  }
+
+  RED.nodes.registerType('ws-gateway-out', GatewayOut);
+};
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}

@@ -1,0 +1,159 @@
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { NodeAPI, NodeDef } from 'node-red';
+import { GatewayEndpoint, isHttpNodeAuth, parseUserList, type AuthPolicy, type EndpointOptions, type ListenOn, type VerifyClient } from '../../lib/server';
+import { dialectFactory } from '../../lib/dialects/registry';
+import { runtimeTags } from '../shared/runtime-tags';
+import type { GatewayServerCredentials, GatewayServerNode } from '../shared/server-node';
+
+interface ServerDef extends NodeDef {
+  listen: 'path' | 'port';
+  path: string;
+  host: string;
+  port: number | string;
+  tls: boolean;
+  tlsCert: string;
+  tlsKey: string;
+  dialect: string;
+  subprotocols: string;
+  auth: 'none' | 'users' | 'token';
+  useHttpNodeAuth: boolean;
+  origins: string;
+  maxFrameBytes: number | string;
+  maxClients: number | string;
+  maxInFlight: number | string;
+  outboundBudgetBytes: number | string;
+  overBudgetCloseSeconds: number | string;
+  pingIntervalSeconds: number | string;
+  rawTags: string;
+}
+
+
+/** Settings a user may put in settings.js; names follow Node-RED's rule (prefixed by the node type). */
+interface GatewaySettings {
+  httpNodeRoot?: string | false;
+  httpNodeAuth?: unknown;
+  webSocketNodeVerifyClient?: VerifyClient;
+  wsGatewayServerHistorySize?: unknown;
+}
+
+export = function registerGatewayServer(RED: NodeAPI): void {
+  function GatewayServer(this: GatewayServerNode, config: ServerDef): void {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const settings = RED.settings as unknown as GatewaySettings;
+    node.dialect = config.dialect || 'raw';
+    node.endpoint = undefined;
+    node.failure = undefined;
+
+    const fail = (message: string): void => {
+      node.failure = message;
+      node.error(message);
+    };
+
+    try {
+      if (!dialectFactory(node.dialect)) throw new Error(RED._('ws-gateway-server.errors.unknown-dialect', { dialect: node.dialect }));
+      const listen = listenOn(config, node.credentials, settings, RED.server as unknown as Server);
+      const options: EndpointOptions = {
+        id: node.id,
+        listen,
+        dialect: node.dialect,
+        dialectOptions: { rawTags: config.rawTags ?? '' },
+        subprotocols: splitList(config.subprotocols),
+        auth: authPolicy(config, node.credentials),
+        origins: splitList(config.origins),
+        httpNodeAuth: listen.kind === 'path' && config.useHttpNodeAuth !== false && isHttpNodeAuth(settings.httpNodeAuth) ? settings.httpNodeAuth : undefined,
+        verifyClient: settings.webSocketNodeVerifyClient,
+        limits: {
+          maxFrameBytes: positive(config.maxFrameBytes, 1024 * 1024),
+          maxClients: positive(config.maxClients, 100),
+          maxInFlight: positive(config.maxInFlight, 16),
+          outboundBudgetBytes: positive(config.outboundBudgetBytes, 1024 * 1024),
+          overBudgetCloseMs: positive(config.overBudgetCloseSeconds, 10) * 1000,
+          pingIntervalMs: nonNegative(config.pingIntervalSeconds, 30) * 1000,
+        },
+        log: { info: (text) => node.log(text), warn: (text) => node.warn(text), error: (text) => node.error(text) },
+      };
+      const endpoint = new GatewayEndpoint(options, runtimeTags(settings).space);
+      node.endpoint = endpoint;
+      endpoint.start().catch((error: unknown) => {
+        node.endpoint = undefined;
+        const address = listen.kind === 'port' ? `${listen.host}:${listen.port}` : config.path;
+        fail(RED._('ws-gateway-server.errors.listen-failed', { address, error: messageOf(error) }));
+        endpoint.emit('clients', 0);
+      });
+    } catch (error) {
+      fail(messageOf(error));
+    }
+
+    node.on('close', (_removed: boolean, done: () => void) => {
+      const endpoint = node.endpoint;
+      node.endpoint = undefined;
+      if (!endpoint) return done();
+      endpoint.close().then(done, (error: unknown) => {
+        node.error(messageOf(error));
+        done();
+      });
+    });
+  }
+
+  function listenOn(config: ServerDef, credentials: GatewayServerCredentials, settings: GatewaySettings, nodeRedServer: Server): ListenOn {
+    if (config.listen === 'port') {
+      const port = Number(config.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port ${config.port}`);
+      const host = config.host || '127.0.0.1';
+      if (!config.tls) return { kind: 'port', host, port };
+      try {
+        return { kind: 'port', host, port, tls: { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey), passphrase: credentials.tlsPassphrase || undefined } };
+      } catch (error) {
+        throw new Error(RED._('ws-gateway-server.errors.tls-files', { error: messageOf(error) }));
+      }
+    }
+    if (settings.httpNodeRoot === false) throw new Error('httpNodeRoot is false: Node-RED serves no HTTP nodes, use an own port');
+    const root = settings.httpNodeRoot || '/';
+    const path = joinPath(root, config.path || '/');
+    return { kind: 'path', server: nodeRedServer, path };
+  }
+
+  RED.nodes.registerType<GatewayServerNode, ServerDef, { wsGatewayServerHistorySize: number }, GatewayServerCredentials>('ws-gateway-server', GatewayServer, {
+    credentials: {
+      users: { type: 'password' },
+      token: { type: 'password' },
+      tlsPassphrase: { type: 'password' },
+    },
+    settings: {
+      wsGatewayServerHistorySize: { value: 1000, exportable: false },
+    },
+  });
+};
+
+function authPolicy(config: ServerDef, credentials: GatewayServerCredentials): AuthPolicy {
+  if (config.auth === 'users') return { kind: 'users', users: parseUserList(credentials.users) };
+  if (config.auth === 'token') {
+    if (!credentials.token) throw new Error('token authentication needs a token');
+    return { kind: 'token', token: credentials.token };
+  }
+  return { kind: 'none' };
+}
+
+function joinPath(root: string, path: string): string {
+  return `${root.endsWith('/') ? root.slice(0, -1) : root}/${path.startsWith('/') ? path.slice(1) : path}`;
+}
+
+function splitList(text: string | undefined): string[] {
+  return (text ?? '').split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+}
+
+function positive(value: number | string | undefined, fallback: number): number {
+  const number = Number(value);
+  return Number.isFinite(number) && number > 0 ? number : fallback;
+}
+
+function nonNegative(value: number | string | undefined, fallback: number): number {
+  const number = Number(value);
+  return Number.isFinite(number) && number >= 0 ? number : fallback;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,42 @@
+import { randomBytes } from 'node:crypto';
+import net = require('node:net');
+
+/**
+ * A client that completes the WebSocket handshake by hand and then does only what the test says:
+ * it never answers pings and can stop reading. That is how a dead or stuck peer looks on a real network.
+ */
+export async function openRawWebSocket(port: number, path: string): Promise<net.Socket> {
+  const socket = net.connect(port, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  socket.write(
+    `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+  );
+  await new Promise<void>((resolve, reject) => {
+    let head = '';
+    const onData = (chunk: Buffer): void => {
+      head += chunk.toString('latin1');
+      const end = head.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      socket.off('data', onData);
+      if (!head.startsWith('HTTP/1.1 101')) return reject(new Error(`handshake refused: ${head.split('\r\n')[0]}`));
+      const rest = Buffer.from(head.slice(end + 4), 'latin1');
+      if (rest.length > 0) socket.unshift(rest);
+      resolve();
+    };
+    socket.on('data', onData);
+    socket.once('error', reject);
+  });
+  return socket;
+}
+
+/** Resolves when the peer closes or resets the connection. */
+export function socketEnded(socket: net.Socket): Promise<void> {
+  return new Promise((resolve) => {
+    if (socket.destroyed) return resolve();
+    socket.once('close', () => resolve());
+  });
+}
