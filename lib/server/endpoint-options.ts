@@ -35,10 +35,17 @@ export type ListenOn =
   /** Its own port; TLS when a certificate and key are given. */
   | { kind: 'port'; host: string; port: number; tls?: { cert: Buffer | string; key: Buffer | string; passphrase?: string } };
 
-/** Node-RED's `webSocketNodeVerifyClient` contract, which is `ws`'s verifyClient. */
-export type VerifyClient =
-  | ((info: { origin: string; secure: boolean; req: IncomingMessage }) => boolean)
-  | ((info: { origin: string; secure: boolean; req: IncomingMessage }, callback: (result: boolean, code?: number, message?: string) => void) => void);
+export interface VerifyClientInfo {
+  origin: string;
+  secure: boolean;
+  req: IncomingMessage;
+}
+
+/**
+ * Node-RED's `webSocketNodeVerifyClient` contract, which is `ws`'s verifyClient: either returns the
+ * verdict, or (when it declares two parameters) calls back with it.
+ */
+export type VerifyClient = (info: VerifyClientInfo, callback?: (result: boolean, code?: number, message?: string) => void) => boolean | void;
 
 export interface EndpointLogger {
   info(message: string): void;

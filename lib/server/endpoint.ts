@@ -8,7 +8,7 @@ import type { Dialect, DialectError, DialectMessage, OutgoingFrame } from '../di
 import { dialectFactory } from '../dialects/registry';
 import type { TagSpace } from '../tags';
 import { authenticate, type AuthPolicy } from './auth';
-import { defaultLimits, type EndpointLimits, type EndpointLogger, type EndpointOptions } from './endpoint-options';
+import { defaultLimits, type EndpointLimits, type EndpointLogger, type EndpointOptions, type VerifyClient, type VerifyClientInfo } from './endpoint-options';
 import { frameMessage } from './frame';
 import { HookBus, type HookDelivery } from './hooks';
 import { passesHttpNodeAuth } from './http-node-auth';
@@ -220,13 +220,18 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
     ws.on('error', (error) => {
       // 1009 (frame too big) and protocol errors arrive here; ws closes the socket itself.
       this.closeNotes.set(session, error.message);
+      // ws answers a protocol error with a close frame but stops reading, so it reports 1006 later.
+      session.closeSent ??= { code: closeCodeOfProtocolError(error), reason: error.message };
       this.log.warn(`client ${session.info.remote} on ${this.describe()}: ${error.message}`);
       this.hooks.dispatch({ hook: 'ERROR', session: session.info, payload: { code: 'socket', message: error.message } });
     });
     ws.on('message', (data, isBinary) => this.onMessage(session, toBuffer(data), isBinary));
-    ws.once('close', (code, reasonBuffer) => {
+    ws.once('close', (receivedCode, reasonBuffer) => {
       this.sessions.delete(session.id);
-      const reason = reasonBuffer.toString('utf8') || this.closeNotes.get(session) || '';
+      // A peer that never answered our close frame shows up as 1006; report the close we sent instead.
+      const sent = receivedCode === 1006 ? session.closeSent : undefined;
+      const code = sent?.code ?? receivedCode;
+      const reason = (sent?.reason ?? reasonBuffer.toString('utf8')) || this.closeNotes.get(session) || '';
       this.safely(session, () => this.dialect.close?.(session, code, reason));
       this.hooks.dispatch({ hook: 'CLOSE', session: session.info, payload: { code, reason } });
       this.emit('clients', this.sessions.size);
@@ -315,14 +320,19 @@ function refuseUpgrade(socket: Duplex, status: number): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
 }
 
-async function runVerifyClient(verify: NonNullable<EndpointOptions['verifyClient']>, request: http.IncomingMessage): Promise<boolean> {
-  const info = { origin: request.headers.origin ?? '', secure: Boolean((request.socket as { encrypted?: boolean }).encrypted), req: request };
-  if (verify.length >= 2) {
-    return new Promise<boolean>((resolve) => {
-      (verify as (i: typeof info, cb: (result: boolean) => void) => void)(info, (result) => resolve(Boolean(result)));
-    });
+async function runVerifyClient(verify: VerifyClient, request: http.IncomingMessage): Promise<boolean> {
+  const info: VerifyClientInfo = { origin: request.headers.origin ?? '', secure: Boolean((request.socket as { encrypted?: boolean }).encrypted), req: request };
+  if (verify.length >= 2) return new Promise<boolean>((resolve) => { verify(info, (result) => resolve(Boolean(result))); });
+  return Boolean(verify(info));
+}
+
+/** The close code ws sends for its protocol errors (it does not expose it on the error). */
+function closeCodeOfProtocolError(error: Error): number {
+  switch ((error as { code?: string }).code) {
+    case 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH': return CloseCode.messageTooBig;
+    case 'WS_ERR_INVALID_UTF8': return 1007;
+    default: return 1002;
   }
-  return Boolean((verify as (i: typeof info) => boolean)(info));
 }
 
 function toBuffer(data: WebSocket.RawData): Buffer {

@@ -38,6 +38,8 @@ export class ClientSession {
   awaitingPong = false;
   private readonly outbound: Outbound;
   private terminateTimer: NodeJS.Timeout | undefined;
+  /** The close the server started, reported when the peer never completes the handshake (1006). */
+  closeSent: { code: number; reason: string } | undefined;
 
   constructor(
     readonly socket: WebSocket,
@@ -90,7 +92,10 @@ export class ClientSession {
    */
   close(code: number, reason: string): void {
     if (this.socket.readyState === WebSocket.CLOSED) return;
-    if (this.socket.readyState !== WebSocket.CLOSING) this.socket.close(code, reason);
+    if (this.socket.readyState !== WebSocket.CLOSING) {
+      this.closeSent = { code, reason };
+      this.socket.close(code, reason);
+    }
     if (!this.terminateTimer) this.terminateTimer = setTimeout(() => this.socket.terminate(), this.closeGraceMs);
   }
 

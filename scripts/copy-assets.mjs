@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+// Copies the editor assets next to the compiled node files, where Node-RED and the Flow Library look for
+// them: for every entry `dist/nodes/<type>/<type>.js` of package.json `node-red.nodes`,
+//   nodes/<type>/<type>.html   -> dist/nodes/<type>/<type>.html
+//   nodes/<type>/locales/**    -> dist/nodes/<type>/locales/**
+//   icons/*                    -> dist/nodes/<type>/icons/*
+// Runs after tsc (npm run build). Checks everything first and copies nothing when a file is missing.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const rel = (p) => path.relative(root, p) || '.';
+
+function countFiles(dir) {
+  let n = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    n += e.isDirectory() ? countFiles(path.join(dir, e.name)) : e.isFile() ? 1 : 0;
+  }
+  return n;
+}
+
+function fail(lines) {
+  for (const line of lines) console.error(`copy-assets: ${line}`);
+  process.exit(1);
+}
+
+let pkg;
+try {
+  pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+} catch (err) {
+  fail([`cannot read package.json: ${err.message}`]);
+}
+const entries = Object.entries(pkg['node-red']?.nodes ?? {});
+if (entries.length === 0) fail(['package.json has no "node-red.nodes" entries']);
+
+const iconsDir = path.join(root, 'icons');
+const icons = fs.existsSync(iconsDir)
+  ? fs.readdirSync(iconsDir, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name)
+  : [];
+
+const problems = [];
+if (icons.length === 0) problems.push(`no icons found in ${rel(iconsDir)}/`);
+
+const plans = [];
+for (const [setName, file] of entries) {
+  // dist/nodes/<type>/<type>.js: the sources live at the same place without the leading dist/.
+  const jsFile = path.join(root, file);
+  const outDir = path.dirname(jsFile);
+  const base = path.basename(file, path.extname(file));
+  const relOut = path.relative(path.join(root, 'dist'), outDir);
+  if (relOut.startsWith('..') || path.isAbsolute(relOut)) {
+    problems.push(`node set "${setName}": ${file} is not under dist/`);
+    continue;
+  }
+  const srcDir = path.join(root, relOut);
+  const html = path.join(srcDir, `${base}.html`);
+  const locales = path.join(srcDir, 'locales');
+  const required = [
+    html,
+    path.join(locales, 'en-US', `${base}.json`),
+    path.join(locales, 'en-US', `${base}.html`),
+  ];
+  for (const f of required) {
+    if (!fs.existsSync(f)) problems.push(`node set "${setName}": missing ${rel(f)}`);
+  }
+  if (!fs.existsSync(jsFile)) {
+    problems.push(`node set "${setName}": missing ${rel(jsFile)} (compile with tsc first)`);
+  }
+  // A catalog that does not parse makes Node-RED drop every string of the node set.
+  const catalog = required[1];
+  if (fs.existsSync(catalog)) {
+    try {
+      JSON.parse(fs.readFileSync(catalog, 'utf8'));
+    } catch (err) {
+      problems.push(`node set "${setName}": ${rel(catalog)} is not valid JSON: ${err.message}`);
+    }
+  }
+  plans.push({ base, outDir, html, locales });
+}
+
+if (problems.length > 0) fail(problems);
+
+let copied = 0;
+for (const { base, outDir, html, locales } of plans) {
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.copyFileSync(html, path.join(outDir, `${base}.html`));
+  copied++;
+
+  // Replace, not merge, so that a renamed or deleted locale or icon does not linger in dist/.
+  const outLocales = path.join(outDir, 'locales');
+  fs.rmSync(outLocales, { recursive: true, force: true });
+  fs.cpSync(locales, outLocales, { recursive: true });
+  copied += countFiles(outLocales);
+
+  const outIcons = path.join(outDir, 'icons');
+  fs.rmSync(outIcons, { recursive: true, force: true });
+  fs.mkdirSync(outIcons, { recursive: true });
+  for (const icon of icons) {
+    fs.copyFileSync(path.join(iconsDir, icon), path.join(outIcons, icon));
+    copied++;
+  }
+}
+
+console.log(`copy-assets: ${copied} files copied for ${plans.length} node sets`);

@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import type { DialectContext } from '../../../lib/dialects/dialect';
+import { registerDialect } from '../../../lib/dialects/registry';
+import type { ClientSession } from '../../../lib/server';
+import { openRawWebSocket, socketEnded } from '../../support/raw-socket';
+import { delay, waitFor } from '../../support/wait';
+import { TestClient } from '../../support/ws-client';
+import { sessionIdOf, startEndpoint, type Fixture } from './endpoint-fixture';
+
+/** A dialect whose answers wait until the test releases them: requests stay in flight on demand. */
+const pendingReleases: Array<() => void> = [];
+registerDialect('test-slow-echo', (_context: DialectContext) => ({
+  name: 'test-slow-echo',
+  subprotocols: [],
+  decode: (data) => ({ ok: true, messages: [{ type: 'echo', payload: data.toString() }] }),
+  handle: (session: ClientSession, message) => new Promise<void>((resolve) => {
+    pendingReleases.push(() => { session.send(`echo:${String(message.payload)}`); resolve(); });
+  }),
+  encodeOutgoing: (payload) => String(payload),
+  encodeError: (error) => `error:${error.code}`,
+}));
+
+/** A dialect whose codec and handler fail, to show failures stay inside the connection. */
+registerDialect('test-faulty', () => ({
+  name: 'test-faulty',
+  subprotocols: [],
+  decode: (data) => {
+    if (data.toString() === 'explode') throw new Error('codec bug');
+    return { ok: true, messages: [{ type: 'x', payload: data.toString() }] };
+  },
+  handle: () => { throw new Error('handler bug'); },
+  encodeOutgoing: (payload) => String(payload),
+  encodeError: (error) => `error:${error.code}:${error.message}`,
+}));
+
+const fixtures: Fixture[] = [];
+async function endpoint(...args: Parameters<typeof startEndpoint>): Promise<Fixture> {
+  const fixture = await startEndpoint(...args);
+  fixtures.push(fixture);
+  return fixture;
+}
+
+describe('endpoint limits', () => {
+  after(async () => { await Promise.all(fixtures.map((fixture) => fixture.endpoint.close())); });
+
+  it('closes a client that sends a frame over the size limit with 1009, and keeps serving others', async () => {
+    const fixture = await endpoint({ limits: { maxFrameBytes: 1024 } });
+    const bystander = await TestClient.open(fixture.url);
+    const client = await TestClient.open(fixture.url);
+    client.send('x'.repeat(2048));
+    const closed = await client.closed;
+    assert.equal(closed.code, 1009);
+    await waitFor(() => fixture.deliveries.some((delivery) => delivery.hook === 'CLOSE'), 'CLOSE hook');
+    const close = fixture.deliveries.find((delivery) => delivery.hook === 'CLOSE');
+    assert.equal((close?.payload as { code: number }).code, 1009);
+    assert.ok(fixture.deliveries.some((delivery) => delivery.hook === 'ERROR'), 'an ERROR hook names the oversized frame');
+    bystander.send('"still here"');
+    await waitFor(() => fixture.deliveries.some((delivery) => delivery.hook === 'MESSAGE' && delivery.payload === 'still here'), 'bystander message');
+    await bystander.close();
+  });
+
+  it('answers "busy" past the in-flight limit, and serves the client again once requests finish', async () => {
+    const fixture = await endpoint({ dialect: 'test-slow-echo', limits: { maxInFlight: 2 } });
+    const client = await TestClient.open(fixture.url);
+    client.send('a');
+    client.send('b');
+    client.send('c');
+    assert.equal(await client.nextText(), 'error:busy');
+    await waitFor(() => pendingReleases.length === 2, 'two requests in flight');
+    pendingReleases.splice(0).forEach((release) => release());
+    assert.deepEqual([await client.nextText(), await client.nextText()], ['echo:a', 'echo:b']);
+    client.send('d');
+    await waitFor(() => pendingReleases.length === 1, 'request d in flight');
+    pendingReleases.splice(0).forEach((release) => release());
+    assert.equal(await client.nextText(), 'echo:d');
+    await client.close();
+  });
+
+  it('keeps the connection open when the codec or the handler throws, and answers with the error', async () => {
+    const fixture = await endpoint({ dialect: 'test-faulty' });
+    const client = await TestClient.open(fixture.url);
+    client.send('explode');
+    assert.equal(await client.nextText(), 'error:internal:codec bug');
+    client.send('fine');
+    assert.equal(await client.nextText(), 'error:internal:handler bug');
+    assert.equal(client.ws.readyState, client.ws.OPEN);
+    await client.close();
+  });
+
+  it('cuts off a client that stops answering pings', async () => {
+    const fixture = await endpoint({ limits: { pingIntervalMs: 50 } });
+    const alive = await TestClient.open(fixture.url);
+    const dead = await openRawWebSocket(fixture.port, '/');
+    await socketEnded(dead);
+    await waitFor(() => fixture.deliveries.some((delivery) => delivery.hook === 'CLOSE'), 'CLOSE of the dead client');
+    const close = fixture.deliveries.find((delivery) => delivery.hook === 'CLOSE');
+    assert.deepEqual(close?.payload, { code: 1006, reason: 'heartbeat timeout: no pong' });
+    await delay(200);
+    assert.equal(alive.ws.readyState, alive.ws.OPEN, 'a client that answers pings stays');
+    assert.equal(fixture.endpoint.clientCount, 1);
+    await alive.close();
+  });
+
+  it('conflates change notifications of a slow client to the latest value per tag', async () => {
+    const fixture = await endpoint({ dialectOptions: { rawTags: 'slow/*' }, limits: { outboundBudgetBytes: 64 * 1024, overBudgetCloseMs: 30_000 } });
+    const client = await TestClient.open(fixture.url);
+    await waitFor(() => fixture.endpoint.clientCount === 1, 'client registered');
+    const session = fixture.endpoint.session(sessionIdOf(fixture));
+    assert.ok(session);
+    client.ws.pause();
+    const chunk = 'x'.repeat(100_000);
+    let published = 0;
+    for (let i = 0; i < 400 && session.conflatedFrames === 0; i++) {
+      fixture.flowTags.publish('slow/big', `${i}:${chunk}`);
+      fixture.flowTags.publish('slow/counter', i);
+      published += 2;
+      await delay(0);
+    }
+    assert.ok(session.conflatedFrames > 0, 'frames were conflated once the budget was exceeded');
+    fixture.flowTags.publish('slow/big', 'final');
+    fixture.flowTags.publish('slow/counter', -1);
+    published += 2;
+    client.ws.resume();
+    const last = new Map<string, unknown>();
+    let received = 0;
+    while (last.get('slow/big') !== 'final' || last.get('slow/counter') !== -1) {
+      const change = await client.nextJson<{ topic: string; payload: unknown }>(5000);
+      last.set(change.topic, change.payload);
+      received++;
+    }
+    assert.ok(received < published, `received ${received} of ${published} notifications`);
+    assert.ok(await client.silentFor(100), 'nothing after the latest values');
+    await client.close();
+  });
+
+  it('closes a client that stays over its budget with 1008', async () => {
+    const fixture = await endpoint({ dialectOptions: { rawTags: 'stuck/*' }, limits: { outboundBudgetBytes: 64 * 1024, overBudgetCloseMs: 200, closeGraceMs: 10_000 } });
+    const client = await TestClient.open(fixture.url);
+    await waitFor(() => fixture.endpoint.clientCount === 1, 'client registered');
+    client.ws.pause();
+    const chunk = 'y'.repeat(100_000);
+    const session = fixture.endpoint.session(sessionIdOf(fixture));
+    for (let i = 0; i < 400 && session?.closeSent === undefined; i++) {
+      fixture.flowTags.publish('stuck/big', `${i}:${chunk}`);
+      await delay(5);
+    }
+    assert.deepEqual(session?.closeSent, { code: 1008, reason: 'outbound budget exceeded: client too slow' });
+    client.ws.resume();
+    const closed = await client.closed;
+    assert.equal(closed.code, 1008);
+    await waitFor(() => fixture.deliveries.some((delivery) => delivery.hook === 'CLOSE'), 'CLOSE hook');
+    assert.equal((fixture.deliveries.find((delivery) => delivery.hook === 'CLOSE')?.payload as { code: number }).code, 1008);
+  });
+
+  it('never conflates answers: every reply reaches a slow client', async () => {
+    const fixture = await endpoint({ limits: { outboundBudgetBytes: 1024, overBudgetCloseMs: 30_000 } });
+    const client = await TestClient.open(fixture.url);
+    await waitFor(() => fixture.endpoint.clientCount === 1, 'client registered');
+    const id = sessionIdOf(fixture);
+    client.ws.pause();
+    for (let i = 0; i < 200; i++) fixture.endpoint.reply(id, { n: i, pad: 'z'.repeat(10_000) });
+    client.ws.resume();
+    for (let i = 0; i < 200; i++) assert.equal((await client.nextJson<{ n: number }>()).n, i);
+    await client.close();
+  });
+});
