@@ -5,3 +5,4 @@ export { isHttpNodeAuth, type HttpNodeAuth } from './http-node-auth';
 export { HookBus, type HookDelivery, type HookEvent, type HookFilter, type HookMode, type HookRegistration } from './hooks';
 export { ClientSession, CloseCode, type SessionInfo } from './session';
 export { frameMessage } from './frame';
+export { PathTakenError } from './upgrade-router';

@@ -20,7 +20,7 @@ class UpgradeRouter {
 
   add(path: string, handler: UpgradeHandler): void {
     const key = normalisePath(path);
-    if (this.routes.has(key)) throw new Error(`path ${key} is already served`);
+    if (this.routes.has(key)) throw new PathTakenError(key);
     if (this.routes.size === 0) this.server.on('upgrade', this.onUpgrade);
     this.routes.set(key, handler);
   }
@@ -33,6 +33,13 @@ class UpgradeRouter {
       this.server.off('upgrade', this.onUpgrade);
       routers.delete(this.server);
     }
+  }
+}
+
+export class PathTakenError extends Error {
+  constructor(readonly path: string) {
+    super(`path ${path} is already served`);
+    this.name = 'PathTakenError';
   }
 }
 

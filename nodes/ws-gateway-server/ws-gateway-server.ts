@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { NodeAPI, NodeDef } from 'node-red';
-import { GatewayEndpoint, isHttpNodeAuth, parseUserList, type AuthPolicy, type EndpointOptions, type ListenOn, type VerifyClient } from '../../lib/server';
+import { GatewayEndpoint, PathTakenError, isHttpNodeAuth, parseUserList, type AuthPolicy, type EndpointOptions, type ListenOn, type VerifyClient } from '../../lib/server';
 import { dialectFactory } from '../../lib/dialects/registry';
 import { runtimeTags } from '../shared/runtime-tags';
 import type { GatewayServerCredentials, GatewayServerNode } from '../shared/server-node';
@@ -78,8 +78,12 @@ export = function registerGatewayServer(RED: NodeAPI): void {
       node.endpoint = endpoint;
       endpoint.start().catch((error: unknown) => {
         node.endpoint = undefined;
-        const address = listen.kind === 'port' ? `${listen.host}:${listen.port}` : config.path;
-        fail(RED._('ws-gateway-server.errors.listen-failed', { address, error: messageOf(error) }));
+        if (error instanceof PathTakenError) {
+          fail(RED._('ws-gateway-server.errors.duplicate-path', { path: error.path }));
+        } else {
+          const address = listen.kind === 'port' ? `${listen.host}:${listen.port}` : config.path;
+          fail(RED._('ws-gateway-server.errors.listen-failed', { address, error: messageOf(error) }));
+        }
         endpoint.emit('clients', 0);
       });
     } catch (error) {
