@@ -1,4 +1,5 @@
 import type { TagSpace } from '../tags';
+import type { AuthPolicy } from '../server/auth';
 import type { ClientSession } from '../server/session';
 
 /** One request of a client, decoded by a dialect's codec. */
@@ -37,9 +38,21 @@ export interface DialectLogger {
   error(message: string): void;
 }
 
+/**
+ * Connections a server node hands to its dialect. Each data area declares its own entry by module
+ * augmentation in its own folder, so adding a source never edits this file:
+ *
+ *   declare module '../dialects/dialect' { interface DialectSources { opcua?: OpcuaConnection } }
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface DialectSources {}
+
 /** What every dialect gets from the endpoint that serves it. */
 export interface DialectContext {
   tags: TagSpace;
+  sources: DialectSources;
+  /** The server's authentication policy, for dialects that authenticate after the upgrade (`authenticatesItself`). */
+  auth: AuthPolicy;
   log: DialectLogger;
   /** Send the same payload to every client of the endpoint (encoded and framed once). */
   broadcast(frame: OutgoingFrame, conflationKey?: string): void;
@@ -55,6 +68,11 @@ export interface Dialect {
   readonly name: string;
   /** Subprotocols this dialect accepts when a client offers them (echoed in the handshake). */
   readonly subprotocols: readonly string[];
+  /**
+   * True when the protocol authenticates after the upgrade in its own way (WinCC OA closes with 4000);
+   * the endpoint then admits every client at the upgrade and the dialect checks `context.auth` in `open`.
+   */
+  readonly authenticatesItself?: boolean;
   open?(session: ClientSession): void;
   decode(data: Buffer, isBinary: boolean): DecodeResult;
   /** Answers a request the flow did not take over. A rejection is answered with `encodeError('internal')`. */

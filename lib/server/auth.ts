@@ -8,6 +8,9 @@ export type AuthPolicy =
   | { kind: 'users'; users: ReadonlyMap<string, string> }
   | { kind: 'token'; token: string };
 
+/** The parts of an upgrade request that carry credentials (an IncomingMessage or a session's UpgradeRequest). */
+export type UpgradeLike = Pick<IncomingMessage, 'url' | 'headers'>;
+
 export type AuthResult = { ok: true; user?: string } | { ok: false };
 
 export interface PresentedCredentials {
@@ -20,7 +23,7 @@ export interface PresentedCredentials {
  * The credentials a client presented: HTTP Basic auth, `?username=&password=` (what WinCC OA clients
  * send, since browsers cannot set headers on a WebSocket), `Authorization: Bearer` or `?token=`.
  */
-export function presentedCredentials(request: IncomingMessage): PresentedCredentials {
+export function presentedCredentials(request: UpgradeLike): PresentedCredentials {
   const presented: PresentedCredentials = {};
   const header = request.headers.authorization ?? '';
   const [scheme, value] = header.split(/\s+/, 2);
@@ -43,7 +46,7 @@ export function presentedCredentials(request: IncomingMessage): PresentedCredent
   return presented;
 }
 
-export function authenticate(request: IncomingMessage, policy: AuthPolicy): AuthResult {
+export function authenticate(request: UpgradeLike, policy: AuthPolicy): AuthResult {
   if (policy.kind === 'none') return { ok: true };
   const presented = presentedCredentials(request);
   if (policy.kind === 'token') {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server } from 'node:http';
+import type { DialectSources } from '../dialects/dialect';
 import type { AuthPolicy } from './auth';
 import type { HttpNodeAuth } from './http-node-auth';
 
@@ -60,6 +61,8 @@ export interface EndpointOptions {
   /** Dialect name from lib/dialects/registry. */
   dialect: string;
   dialectOptions?: Record<string, unknown>;
+  /** Connections (OPC UA, Modbus, ...) the dialect serves. */
+  sources?: DialectSources;
   /** Extra subprotocols accepted besides the dialect's own. */
   subprotocols?: string[];
   auth?: AuthPolicy;

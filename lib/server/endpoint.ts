@@ -54,6 +54,8 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
     if (!factory) throw new Error(`unknown dialect ${options.dialect}`);
     this.dialect = factory({
       tags,
+      sources: options.sources ?? {},
+      auth: this.auth,
       log: this.log,
       broadcast: (frame, key) => this.broadcastFrame(frameMessage(frame), key),
       options: options.dialectOptions ?? {},
@@ -196,6 +198,7 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
     if (this.sessions.size + this.handshakes.size > this.limits.maxClients) return { accept: false, status: 503 };
     if (this.options.verifyClient && !(await runVerifyClient(this.options.verifyClient, request))) return { accept: false, status: 401 };
     if (this.options.httpNodeAuth && !(await passesHttpNodeAuth(request, this.options.httpNodeAuth))) return { accept: false, status: 401 };
+    if (this.dialect.authenticatesItself) return { accept: true };
     const result = authenticate(request, this.auth);
     return result.ok ? { accept: true, user: result.user } : { accept: false, status: 401 };
   }
@@ -207,9 +210,10 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
       remote: `${request.socket.remoteAddress ?? '?'}:${request.socket.remotePort ?? '?'}`,
       protocol: ws.protocol,
     };
+    const upgrade = { url: request.url ?? '/', headers: request.headers };
     const user = this.users.get(request);
     if (user !== undefined) info.user = user;
-    const session = new ClientSession(ws, rawSocket, info, {
+    const session = new ClientSession(ws, rawSocket, info, upgrade, {
       budgetBytes: this.limits.outboundBudgetBytes,
       overBudgetCloseMs: this.limits.overBudgetCloseMs,
     }, this.limits.closeGraceMs);

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket = require('ws');
 import type { OutgoingFrame } from '../dialects/dialect';
@@ -15,6 +16,15 @@ export interface SessionInfo {
   remote: string;
   /** The negotiated subprotocol, '' when none. */
   protocol: string;
+}
+
+/**
+ * The upgrade request as a dialect may need it (its own authentication, query options). It may hold
+ * credentials: never log it.
+ */
+export interface UpgradeRequest {
+  url: string;
+  headers: IncomingHttpHeaders;
 }
 
 /** Close codes the endpoint uses, named for logs and tests. */
@@ -45,6 +55,7 @@ export class ClientSession {
     readonly socket: WebSocket,
     rawSocket: Duplex,
     info: SessionInfo,
+    readonly upgrade: UpgradeRequest,
     outboundOptions: OutboundOptions,
     private readonly closeGraceMs: number,
   ) {

@@ -3,10 +3,12 @@ import type { Server } from 'node:http';
 import type { NodeAPI, NodeDef } from 'node-red';
 import { GatewayEndpoint, PathTakenError, isHttpNodeAuth, parseUserList, type AuthPolicy, type EndpointOptions, type ListenOn, type VerifyClient } from '../../lib/server';
 import { dialectFactory } from '../../lib/dialects/registry';
+import { resolveDialectSources } from '../shared/dialect-sources';
 import { runtimeTags } from '../shared/runtime-tags';
 import type { GatewayServerCredentials, GatewayServerNode } from '../shared/server-node';
 
 interface ServerDef extends NodeDef {
+  [field: string]: unknown;
   listen: 'path' | 'port';
   path: string;
   host: string;
@@ -58,7 +60,9 @@ export = function registerGatewayServer(RED: NodeAPI): void {
         id: node.id,
         listen,
         dialect: node.dialect,
-        dialectOptions: { rawTags: config.rawTags ?? '' },
+        // Every field of the node reaches the dialect, so a dialect's own options need no plumbing here.
+        dialectOptions: { ...config },
+        sources: resolveDialectSources(RED, config),
         subprotocols: splitList(config.subprotocols),
         auth: authPolicy(config, node.credentials),
         origins: splitList(config.origins),
