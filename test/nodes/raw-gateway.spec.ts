@@ -282,4 +282,15 @@ describe('ws-gateway nodes with the raw dialect', () => {
     assert.equal(serverOf().endpoint, undefined);
     assert.match(serverOf().failure ?? '', /unknown-dialect/);
   });
+
+  it('removes its upgrade listener from the Node-RED server when the flow is stopped', async () => {
+    const httpServer = (helper as unknown as { _server: { listenerCount(event: string): number } })._server;
+    const before = httpServer.listenerCount('upgrade');
+    await load(echoFlow());
+    assert.equal(httpServer.listenerCount('upgrade'), before + 1);
+    const client = await open(wsUrl('/gw'));
+    await helper.unload();
+    assert.equal((await client.closed).code, 1001);
+    assert.equal(httpServer.listenerCount('upgrade'), before);
+  });
 });

@@ -164,4 +164,21 @@ describe('endpoint limits', () => {
     for (let i = 0; i < 200; i++) assert.equal((await client.nextJson<{ n: number }>()).n, i);
     await client.close();
   });
+
+  it('keeps serving when clients vanish in the middle of a large broadcast, and forgets them', async () => {
+    const fixture = await endpoint();
+    const stayer = await TestClient.open(fixture.url);
+    const leavers = await Promise.all(Array.from({ length: 20 }, () => TestClient.open(fixture.url)));
+    await waitFor(() => fixture.endpoint.clientCount === 21, 'all connected');
+    const big = { blob: 'q'.repeat(256 * 1024) };
+    for (let i = 0; i < 10; i++) {
+      fixture.endpoint.broadcast(big);
+      if (i === 3) leavers.forEach((client) => client.ws.terminate());
+    }
+    await waitFor(() => fixture.endpoint.clientCount === 1, 'vanished clients forgotten');
+    for (let i = 0; i < 10; i++) assert.equal((await stayer.nextJson<typeof big>()).blob.length, big.blob.length);
+    await stayer.close();
+    await waitFor(() => fixture.endpoint.clientCount === 0, 'no session left');
+    assert.equal(fixture.deliveries.filter((delivery) => delivery.hook === 'CLOSE').length, 21);
+  });
 });
