@@ -4,17 +4,12 @@ import net = require('node:net');
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { basicAuth, refusedStatus, TestClient } from '../../support/ws-client';
-import { startEndpoint, type Fixture } from './endpoint-fixture';
+import { endpointPool } from './endpoint-fixture';
 
-const fixtures: Fixture[] = [];
-async function endpoint(...args: Parameters<typeof startEndpoint>): Promise<Fixture> {
-  const fixture = await startEndpoint(...args);
-  fixtures.push(fixture);
-  return fixture;
-}
+const { start: endpoint, closeAll } = endpointPool();
 
 describe('endpoint authentication and admission', () => {
-  after(async () => { await Promise.all(fixtures.map((fixture) => fixture.endpoint.close())); });
+  after(closeAll);
 
   it('accepts anyone without authentication', async () => {
     const { url } = await endpoint();

@@ -38,3 +38,16 @@ export function sessionIdOf(fixture: Fixture, index = 0): string {
   if (!connect) throw new Error(`no CONNECT number ${index}`);
   return connect.session.id;
 }
+
+/** Endpoints a test file starts, all closed by `closeAll` in its `after` hook. */
+export function endpointPool(): { start: typeof startEndpoint; closeAll(): Promise<void> } {
+  const started: Fixture[] = [];
+  return {
+    start: async (options) => {
+      const fixture = await startEndpoint(options);
+      started.push(fixture);
+      return fixture;
+    },
+    closeAll: async () => { await Promise.all(started.splice(0).map((fixture) => fixture.endpoint.close())); },
+  };
+}

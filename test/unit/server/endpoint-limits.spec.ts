@@ -6,7 +6,7 @@ import type { ClientSession } from '../../../lib/server';
 import { openRawWebSocket, socketEnded } from '../../support/raw-socket';
 import { delay, waitFor } from '../../support/wait';
 import { TestClient } from '../../support/ws-client';
-import { sessionIdOf, startEndpoint, type Fixture } from './endpoint-fixture';
+import { endpointPool, sessionIdOf } from './endpoint-fixture';
 
 /** A dialect whose answers wait until the test releases them: requests stay in flight on demand. */
 const pendingReleases: Array<() => void> = [];
@@ -34,15 +34,10 @@ registerDialect('test-faulty', () => ({
   encodeError: (error) => `error:${error.code}:${error.message}`,
 }));
 
-const fixtures: Fixture[] = [];
-async function endpoint(...args: Parameters<typeof startEndpoint>): Promise<Fixture> {
-  const fixture = await startEndpoint(...args);
-  fixtures.push(fixture);
-  return fixture;
-}
+const { start: endpoint, closeAll } = endpointPool();
 
 describe('endpoint limits', () => {
-  after(async () => { await Promise.all(fixtures.map((fixture) => fixture.endpoint.close())); });
+  after(closeAll);
 
   it('closes a client that sends a frame over the size limit with 1009, and keeps serving others', async () => {
     const fixture = await endpoint({ limits: { maxFrameBytes: 1024 } });
