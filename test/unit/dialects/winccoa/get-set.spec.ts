@@ -172,6 +172,26 @@ describe('winccoa DpGet and DpSet', () => {
   });
 });
 
+describe('winccoa refusals by the endpoint', () => {
+  it('answers -1 when a request is refused because too many are in flight', async () => {
+    const fx = await startWinccoa({}, { limits: { maxInFlight: 1 } });
+    try {
+      const client = await fx.client();
+      client.send({ DpSet: { Id: 1, Wait: true, Values: [{ Dp: 'plant_setpoint.', Value: 1 }] } });
+      await waitFor(() => fx.plant.pendingWrites === 1, 'the pending write');
+      client.send({ DpGet: { Id: 2, Dps: ['ExampleDP_Arg1.'] } });
+      const refused = await client.nextJson<{ DpGetResult: { Error: number; Id: number; ErrorText: string } }>();
+      assert.equal(refused.DpGetResult.Error, -1);
+      assert.equal(refused.DpGetResult.Id, 2);
+      assert.match(refused.DpGetResult.ErrorText, /in flight/);
+      fx.plant.confirm();
+      assert.deepEqual(await client.nextJson(), { DpSetResult: { Error: 0, Id: 1 } });
+    } finally {
+      await fx.close();
+    }
+  });
+});
+
 describe('winccoa authentication', () => {
   let fx: WinccoaFixture;
   before(async () => { fx = await startWinccoa(); });
