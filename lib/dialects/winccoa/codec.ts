@@ -1,4 +1,5 @@
 import type { DecodeResult, DialectMessage } from '../dialect';
+import { toStrictJson } from './lenient-json';
 
 /** The commands of the protocol, in the order the original looked for them when a frame held several. */
 export const commandNames = ['DpSet', 'DpGet', 'DpConnect', 'DpDisconnect', 'DpQueryConnect', 'DpQueryDisconnect', 'DpGetPeriod'] as const;
@@ -15,11 +16,13 @@ export const malformedClose = 1011;
  * Decodes one text frame. A frame that is no JSON object closes the socket 1011 with the name of the
  * exception the original's Gson threw; a JSON object becomes one message typed by its command (the first
  * known key in the original's order, else its first key: unknown commands get no answer). Binary frames
- * are ignored, as the original did.
+ * are ignored, as the original did. `lenient` also reads what Gson's lenient mode read (single quotes,
+ * unquoted keys, Python literals).
  */
-export function decodeFrame(data: Buffer, isBinary: boolean): DecodeResult {
+export function decodeFrame(data: Buffer, isBinary: boolean, lenient = false): DecodeResult {
   if (isBinary) return { ok: true, messages: [] };
-  const text = data.toString('utf8');
+  const raw = data.toString('utf8');
+  const text = lenient ? toStrictJson(raw) : raw;
   if (text.trim().length === 0) return malformed('NullPointerException', 'empty frame');
   let parsed: unknown;
   try {

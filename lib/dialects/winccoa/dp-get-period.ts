@@ -7,8 +7,10 @@ import type { ResultBody } from './results';
 import { formatTime, parseTime } from './time-format';
 import { attributeOf, type JsonValue } from './values';
 
-const earliest = -8.64e15;
-const latest = 8.64e15;
+// Bounds of the searches for Count values outside T1..T2, inside what every archive can encode (OPC UA
+// DateTime counts 100 ns ticks from 1601 in 64 bits).
+const earliest = Date.UTC(1900, 0, 1);
+const latest = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /**
  * DpGetPeriod (section 3.6): the history of each element between T1 and T2 from TagSpace.history (a

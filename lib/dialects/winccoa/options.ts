@@ -16,6 +16,8 @@ export interface WinccoaOptions {
   /** Ts 1 = date strings and Ts 2 = ms, as the shipped binary did (the README says the opposite). */
   swapTs: boolean;
   timeZone: TimeZoneMode;
+  /** Read single-quoted strings, unquoted keys and Python literals, as the original's Gson did. */
+  lenientJson: boolean;
   /** Lines of the tables that could not be used, for the log. */
   problems: string[];
 }
@@ -34,6 +36,7 @@ export function readOptions(options: DialectContext['options']): WinccoaOptions 
     legacySetReply: flag('winccoaLegacySetReply'),
     swapTs: flag('winccoaSwapTs'),
     timeZone: text('winccoaTimeZone') === 'utc' ? 'utc' : 'local',
+    lenientJson: flag('winccoaLenientJson'),
     problems: [...mapping.problems, ...writeAccess.problems],
   };
 }

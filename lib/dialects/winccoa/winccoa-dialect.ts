@@ -1,6 +1,6 @@
 import { authenticate, presentedCredentials } from '../../server/auth';
 import type { ClientSession } from '../../server/session';
-import type { Dialect, DialectContext, DialectError, DialectMessage, OutgoingFrame } from '../dialect';
+import type { DecodeResult, Dialect, DialectContext, DialectError, DialectMessage, OutgoingFrame } from '../dialect';
 import { decodeFrame, isCommandName, type CommandName } from './codec';
 import { Datapoints } from './datapoints';
 import { GroupConnect } from './dp-connect';
@@ -12,7 +12,7 @@ import { defaultConfigs } from './element-name';
 import { noneExist, resolveElements, type WinccoaEnvironment } from './environment';
 import { failureOf, WinccoaError, WinccoaFailure } from './error-codes';
 import { readOptions, type WinccoaOptions } from './options';
-import { parseQuery, QueryError } from './query';
+import { parseQuery, QueryError, type ParsedQuery } from './query';
 import { bodyOf, idOrUndefined, invalid, readFlag, readId, readStringList, type Body } from './request-fields';
 import { encodeFailure, encodeResult, type ResultBody } from './results';
 import { SocketState } from './socket-state';
@@ -106,7 +106,7 @@ export function createWinccoaDialect(context: DialectContext): Dialect {
 
   async function handleQueryConnect(session: ClientSession, state: SocketState, payload: unknown): Promise<void> {
     let id: number | undefined;
-    let query;
+    let query: ParsedQuery;
     let answer: boolean;
     try {
       const body = bodyOf(payload, 'DpQueryConnect');
@@ -153,7 +153,11 @@ export function createWinccoaDialect(context: DialectContext): Dialect {
       states.set(session, new SocketState(result.user));
       if (options.greeting) session.send(JSON.stringify({ Connection: { Code: 0, Message: 'Connected', Id: 0 } }));
     },
-    decode: decodeFrame,
+    decode(data: Buffer, isBinary: boolean): DecodeResult {
+      const decoded = decodeFrame(data, isBinary, options.lenientJson);
+      if (decoded.ok) for (const message of decoded.messages) message.topic = topicOf(env, message);
+      return decoded;
+    },
     async handle(session: ClientSession, message: DialectMessage): Promise<void> {
       const state = states.get(session);
       if (!state || state.closed) return;
@@ -199,4 +203,21 @@ function setReply(options: WinccoaOptions, failure: WinccoaFailure | undefined, 
     return JSON.stringify({ Response: { Code: failure?.code ?? 0, ...(id === undefined ? {} : { Id: id }), Message: failure?.message ?? '' } });
   }
   return failure ? encodeFailure('DpSetResult', failure, id) : encodeResult('DpSetResult', {}, id);
+}
+
+/**
+ * The tag a request is about, for ws-gateway-in topic filters: the tag of its first element that exists
+ * (DpGet, DpConnect, DpGetPeriod `Dps`; DpSet `Values[].Dp`).
+ */
+function topicOf(env: WinccoaEnvironment, message: DialectMessage): string | undefined {
+  const body = (message.payload as Record<string, unknown>)[message.type];
+  if (body === null || typeof body !== 'object') return undefined;
+  const { Dps: dps, Values: values } = body as Record<string, unknown>;
+  const names = Array.isArray(dps) ? dps : Array.isArray(values) ? values.map((item) => (item as { Dp?: unknown } | null)?.Dp) : [];
+  for (const name of names) {
+    if (typeof name !== 'string') continue;
+    const tag = resolveElements(env, [name], defaultConfigs.get, () => true).elements[0]?.tag;
+    if (tag !== undefined) return tag;
+  }
+  return undefined;
 }

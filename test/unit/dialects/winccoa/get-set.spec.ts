@@ -192,6 +192,33 @@ describe('winccoa refusals by the endpoint', () => {
   });
 });
 
+describe('winccoa lenient JSON and topics', () => {
+  it('reads Python repr frames with the lenient option, like Gson did, and refuses them without', async () => {
+    const fx = await startWinccoa({ winccoaLenientJson: true });
+    try {
+      const client = await fx.client();
+      client.send(`{'DpSet': {'Id': 1e0, 'Wait': True, 'Values': [{'Dp': 'ExampleDP_Arg1.', 'Value': -2.5}, {'Dp': 'ExampleDP_Arg2.', 'Value': 'it\\'s'}]}}`);
+      assert.deepEqual(await client.nextJson(), { DpSetResult: { Error: 0, Id: 1 } });
+      assert.equal(fx.tags.peek('ExampleDP_Arg1')?.value, -2.5);
+      assert.equal(fx.tags.peek('ExampleDP_Arg2')?.value, "it's");
+      client.send("{DpGet: {Dps: [ExampleDP_Arg1., 'ExampleDP_Arg2.'], Id: None}}");
+      assert.deepEqual(await client.nextJson(), { DpGetResult: { Values: { 'System1:ExampleDP_Arg1.:_original.._value': -2.5, 'System1:ExampleDP_Arg2.:_original.._value': "it's" }, Error: 0 } });
+      const topics = fx.deliveries.filter((delivery) => delivery.hook === 'MESSAGE').map((delivery) => delivery.message?.topic);
+      assert.deepEqual(topics, ['ExampleDP_Arg1', 'ExampleDP_Arg1'], 'the tag of the first element is the topic for ws-gateway-in filters');
+    } finally {
+      await fx.close();
+    }
+    const strict = await startWinccoa();
+    try {
+      const client = await strict.client();
+      client.send("{'DpGet': {'Dps': ['ExampleDP_Arg1.']}}");
+      assert.deepEqual(await client.closed, { code: 1011, reason: 'JsonSyntaxException' });
+    } finally {
+      await strict.close();
+    }
+  });
+});
+
 describe('winccoa authentication', () => {
   let fx: WinccoaFixture;
   before(async () => { fx = await startWinccoa(); });
