@@ -160,3 +160,45 @@ describe('winccoa DpQueryConnect', () => {
     assert.equal(fx.tags.watchedCount, watched, 'a refused query subscribes nothing');
   });
 });
+
+describe('winccoa hotlinks to a slow client', () => {
+  it('conflates DpConnect per Id and DpQueryConnect per element, keeping every latest value', async () => {
+    const fx = await startWinccoa({}, { limits: { outboundBudgetBytes: 64 * 1024, overBudgetCloseMs: 30_000 } });
+    try {
+      const client = await fx.client();
+      await ask(client, { DpConnect: { Id: 1, Dps: ['ExampleDP_Trend1.', 'ExampleDP_Trend2.'], Answer: true } }, 'DpConnectResult');
+      await ask(client, { DpQueryConnect: { Id: 2, Query: "SELECT '_online.._value' FROM 'ExampleDP_Trend*.'", Answer: true } }, 'DpQueryConnectResult');
+      const session = fx.endpoint.session(fx.deliveries.find((delivery) => delivery.hook === 'CONNECT')?.session.id ?? '');
+      assert.ok(session);
+      client.ws.pause();
+      const chunk = 'x'.repeat(50_000);
+      let published = 0;
+      for (let i = 0; i < 400 && session.conflatedFrames < 20; i++) {
+        fx.flowTags.publish('ExampleDP_Trend1', `${i}:${chunk}`);
+        fx.flowTags.publish('ExampleDP_Trend2', i);
+        published += 2;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      assert.ok(session.conflatedFrames > 0, 'frames were conflated once over budget');
+      fx.flowTags.publish('ExampleDP_Trend1', 'final');
+      fx.flowTags.publish('ExampleDP_Trend2', -1);
+      published += 2;
+      client.ws.resume();
+      let group: Record<string, unknown> = {};
+      const rows = new Map<string, unknown>();
+      let received = 0;
+      while (group['System1:ExampleDP_Trend1.:_online.._value'] !== 'final' || group['System1:ExampleDP_Trend2.:_online.._value'] !== -1 ||
+        rows.get('System1:ExampleDP_Trend1.') !== 'final' || rows.get('System1:ExampleDP_Trend2.') !== -1) {
+        const frame = await client.nextJson<Record<string, Result & { Values: unknown }>>(5000);
+        received++;
+        if (frame.DpConnectResult) group = frame.DpConnectResult.Values as Record<string, unknown>;
+        for (const row of (frame.DpQueryConnectResult?.Values ?? []) as unknown[][]) rows.set(String(row[0]), row[1]);
+      }
+      // Unconflated, each change would send two hotlinks: the group and its row.
+      assert.ok(received < published * 2, `received ${received} hotlinks for ${published} changes`);
+      assert.equal(await client.silentFor(100), true, 'nothing after the latest values');
+    } finally {
+      await fx.close();
+    }
+  });
+});
