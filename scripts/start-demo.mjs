@@ -48,7 +48,11 @@ const SIMULATOR_STOP_TIMEOUT_MS = 10_000;
  * Settings of this package's nodes for the demo (custom settings are camelCase and prefixed by the node
  * type, e.g. `wsGatewayServerMaxClients`). They are written into demo/user-dir/settings.js.
  */
-const PACKAGE_SETTINGS = {};
+const PACKAGE_SETTINGS = {
+  // winccoa demo: ExampleDP_Trend1/2 change every second and keep an hour of history, plus the archive
+  // of the seed's DpGetPeriod period (examples/winccoa.json).
+  wsGatewayServerHistorySize: 4000,
+};
 
 const log = (text) => console.log(`[demo] ${text}`);
 

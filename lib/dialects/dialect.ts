@@ -26,6 +26,8 @@ export type DialectErrorCode =
 export interface DialectError {
   code: DialectErrorCode;
   message: string;
+  /** Close the client after answering, where the protocol does so (WinCC OA: 1011 on unreadable JSON). */
+  close?: { code: number; reason: string };
 }
 
 export type DecodeResult = { ok: true; messages: DialectMessage[] } | { ok: false; error: DialectError };

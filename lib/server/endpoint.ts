@@ -286,6 +286,7 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
       this.log.error(`dialect ${this.dialect.name} could not encode an error: ${messageOf(encodeError)}`);
     }
     if (answer !== undefined) session.send(answer);
+    if (error.close) session.close(error.close.code, error.close.reason);
   }
 
   private checkHeartbeats(): void {

@@ -136,10 +136,12 @@ export class TagSpace {
 
   /**
    * Subscribes to every tag whose name matches the pattern, including tags that appear later.
-   * Used by dialects that push "everything under line1/" to their clients.
+   * Used by dialects that push "everything under line1/" to their clients. A dialect whose clients name
+   * tags in their own syntax (WinCC OA element patterns) passes its own matcher instead of a glob.
    */
-  subscribePattern(pattern: string, listener: TagListener): TagSubscription {
-    const watch: PatternWatch = { matches: compilePattern(pattern), listener, held: new Map() };
+  subscribePattern(pattern: string | NameMatcher, listener: TagListener): TagSubscription {
+    const matches = typeof pattern === 'function' ? pattern : compilePattern(pattern);
+    const watch: PatternWatch = { matches, listener, held: new Map() };
     this.patternWatches.add(watch);
     this.holdMatching(watch);
     return {

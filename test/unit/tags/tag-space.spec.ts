@@ -129,6 +129,19 @@ describe('tag space', () => {
     assert.equal(space.watchedCount, 0);
   });
 
+  it('subscribes by a matcher function, for dialects with their own name syntax', () => {
+    const { space, flow } = spaceWithFlowTags();
+    const heard: string[] = [];
+    const subscription = space.subscribePattern((name) => name.endsWith('_Trend'), (name, value) => heard.push(`${name}=${String(value.value)}`));
+    flow.publish('a_Trend', 1);
+    flow.publish('b_Other', 1);
+    flow.publish('a_Trend', 2);
+    assert.equal(space.watchedCount, 1);
+    subscription.close();
+    assert.deepEqual(heard, ['a_Trend=1', 'a_Trend=2']);
+    assert.equal(space.watchedCount, 0);
+  });
+
   it('keeps listeners of a removed source and re-attaches them when it returns (redeploy)', () => {
     const space = new TagSpace();
     const before = new CountingSource('plc', ['a']);

@@ -1,0 +1,154 @@
+// `npm run bench:winccoa`: throughput of the winccoa dialect beside the raw tag space it is built on,
+// both measured in this run on this machine (so the ratios, not the absolute numbers, are the result).
+//
+//  1. DpConnect hotlinks per second delivered to 50 clients, each with one DpConnect on the same
+//     element, against 50 plain tag-space listeners on the same tag.
+//  2. DpGet round trips per second (one client, one request at a time; and 16 in flight), against
+//     awaited TagSpace.read calls.
+//
+// Environment: BENCH_CLIENTS (50), BENCH_CHANGES (2000), BENCH_SECONDS (3 per round-trip figure).
+import WebSocket = require('ws');
+import { GatewayEndpoint } from '../../lib/server';
+import { FlowTagSource, TagSpace } from '../../lib/tags';
+
+const clientCount = Number(process.env.BENCH_CLIENTS ?? 50);
+const changes = Number(process.env.BENCH_CHANGES ?? 2000);
+const seconds = Number(process.env.BENCH_SECONDS ?? 3);
+const tag = 'Bench_Trend1';
+const element = 'Bench_Trend1.';
+
+async function main(): Promise<void> {
+  const tags = new TagSpace({ historySize: 100 });
+  const flow = new FlowTagSource();
+  tags.addSource(flow);
+  flow.publish(tag, 0);
+  const endpoint = new GatewayEndpoint({ id: 'bench', listen: { kind: 'port', host: '127.0.0.1', port: 0 }, dialect: 'winccoa', limits: { maxClients: clientCount + 10 } }, tags);
+  await endpoint.start();
+  const url = `ws://127.0.0.1:${endpoint.port ?? 0}/winccoa`;
+
+  const rawFanout = await tagSpaceFanout(tags, flow);
+  const hotlinks = await hotlinkFanout(url, flow);
+  const rawRead = await tagSpaceReads(tags);
+  const dpGetSerial = await dpGetRoundTrips(url, 1);
+  const dpGetPipelined = await dpGetRoundTrips(url, 16);
+
+  const rows: Array<[string, number, number]> = [
+    [`changes delivered to ${clientCount} listeners/s`, rawFanout, hotlinks],
+    ['read round trips/s (1 in flight)', rawRead, dpGetSerial],
+    ['read round trips/s (16 in flight)', rawRead, dpGetPipelined],
+  ];
+  console.log(`winccoa bench: ${clientCount} clients, ${changes} changes, ${seconds} s per round-trip figure, node ${process.version}`);
+  console.log(`${'measure'.padEnd(42)} ${'tag space'.padStart(12)} ${'winccoa'.padStart(12)} ${'ratio'.padStart(8)}`);
+  for (const [label, raw, dialect] of rows) {
+    console.log(`${label.padEnd(42)} ${Math.round(raw).toString().padStart(12)} ${Math.round(dialect).toString().padStart(12)} ${(dialect / raw).toFixed(4).padStart(8)}`);
+  }
+  await endpoint.close();
+}
+
+/** Baseline: the same changes to plain tag-space listeners. */
+async function tagSpaceFanout(tags: TagSpace, flow: FlowTagSource): Promise<number> {
+  let heard = 0;
+  const subscriptions = Array.from({ length: clientCount }, () => tags.subscribe(tag, () => { heard++; }));
+  const start = process.hrtime.bigint();
+  for (let index = 1; index <= changes; index++) {
+    flow.publish(tag, index);
+    if (index % 100 === 0) await turn();
+  }
+  const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+  for (const subscription of subscriptions) subscription.close();
+  if (heard !== clientCount * changes) throw new Error(`tag space delivered ${heard} of ${clientCount * changes}`);
+  return heard / elapsed;
+}
+
+/** Every client connects the element; the changes are published and counted as they arrive, parsed. */
+async function hotlinkFanout(url: string, flow: FlowTagSource): Promise<number> {
+  const sockets = await Promise.all(Array.from({ length: clientCount }, () => openSocket(url)));
+  let received = 0;
+  const expected = clientCount * changes;
+  let done: () => void = () => {};
+  const finished = new Promise<void>((resolve) => { done = resolve; });
+  await Promise.all(sockets.map((socket, index) => new Promise<void>((resolve) => {
+    socket.once('message', () => resolve());
+    socket.send(JSON.stringify({ DpConnect: { Id: index + 1, Dps: [element], Answer: true } }));
+  })));
+  for (const socket of sockets) {
+    socket.on('message', (data) => {
+      const frame = JSON.parse(data.toString()) as { DpConnectResult?: unknown };
+      if (frame.DpConnectResult && ++received === expected) done();
+    });
+  }
+  const start = process.hrtime.bigint();
+  for (let index = 1; index <= changes; index++) {
+    flow.publish(tag, changes + index);
+    if (index % 100 === 0) await turn();
+  }
+  await finished;
+  const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+  await Promise.all(sockets.map(closeSocket));
+  return received / elapsed;
+}
+
+async function tagSpaceReads(tags: TagSpace): Promise<number> {
+  let count = 0;
+  const deadline = Date.now() + seconds * 1000;
+  const start = process.hrtime.bigint();
+  while (Date.now() < deadline) {
+    await tags.readMany([tag]);
+    count++;
+  }
+  return count / (Number(process.hrtime.bigint() - start) / 1e9);
+}
+
+async function dpGetRoundTrips(url: string, inFlight: number): Promise<number> {
+  const socket = await openSocket(url);
+  let count = 0;
+  const deadline = Date.now() + seconds * 1000;
+  const start = process.hrtime.bigint();
+  const request = JSON.stringify({ DpGet: { Id: 1, Dps: [element] } });
+  await new Promise<void>((resolve) => {
+    let outstanding = 0;
+    const next = (): void => {
+      if (Date.now() >= deadline) {
+        if (outstanding === 0) resolve();
+        return;
+      }
+      outstanding++;
+      socket.send(request);
+    };
+    socket.on('message', (data) => {
+      const frame = JSON.parse(data.toString()) as { DpGetResult?: { Error: number } };
+      if (frame.DpGetResult?.Error !== 0) throw new Error(`DpGet failed: ${data.toString()}`);
+      outstanding--;
+      count++;
+      next();
+    });
+    for (let index = 0; index < inFlight; index++) next();
+  });
+  const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+  await closeSocket(socket);
+  return count / elapsed;
+}
+
+function openSocket(url: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url);
+    socket.once('open', () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
+function closeSocket(socket: WebSocket): Promise<void> {
+  return new Promise((resolve) => {
+    socket.once('close', () => resolve());
+    socket.close();
+  });
+}
+
+function turn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

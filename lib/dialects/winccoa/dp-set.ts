@@ -1,0 +1,58 @@
+import { defaultConfigs } from './element-name';
+import { noneExist, resolveElements, type WinccoaEnvironment } from './environment';
+import { failureOf, WinccoaError, WinccoaFailure } from './error-codes';
+import { invalid, readFlag, type Body } from './request-fields';
+import { parseTime } from './time-format';
+import { isWritableValue } from './values';
+
+
+/** Reads the Wait flag before anything else can fail, so a failure is answered whatever the request held. */
+export function dpSetWaits(body: Body): boolean {
+  try {
+    return readFlag(body, 'Wait');
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * DpSet (section 3.2): writes every named element through the tag space and resolves once every source
+ * has confirmed. Only `_original.._value` is writable. Permissions are checked for all elements before
+ * the first write, so a refused request writes nothing.
+ */
+export async function dpSet(env: WinccoaEnvironment, body: Body, user: string | undefined): Promise<void> {
+  const items = body.Values;
+  if (!Array.isArray(items)) throw invalid('Values must be an array of {"Dp": name, "Value": value}');
+  let timestamp: number | undefined;
+  if (body.Timestamp !== undefined && body.Timestamp !== null) {
+    timestamp = parseTime(body.Timestamp, env.options.timeZone);
+    if (timestamp === undefined) throw invalid(`Timestamp is no time: ${JSON.stringify(body.Timestamp)} (use yyyy-MM-ddTHH:mm:ss.SSS)`);
+  }
+  const names: string[] = [];
+  const values: unknown[] = [];
+  for (const item of items) {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) throw invalid('each entry of Values must be {"Dp": name, "Value": value}');
+    const { Dp: dp, Value: value } = item as Record<string, unknown>;
+    if (typeof dp !== 'string') throw invalid('each entry of Values needs a Dp name');
+    if (!('Value' in item) || !isWritableValue(value)) throw invalid(`unsupported Value for ${dp}: strings, numbers, booleans, null and arrays of them`);
+    names.push(dp);
+    values.push(value);
+  }
+  const writable = (ref: { config: string; attribute: string }): boolean => ref.config === '_original' && ref.attribute === '_value';
+  const resolved = names.map((name, index) => ({ ...resolveElements(env, [name], defaultConfigs.get, writable), value: values[index] }));
+  const targets = resolved.flatMap((entry) => entry.elements.map((element) => ({ element, value: entry.value })));
+  if (targets.length === 0) throw new WinccoaFailure(WinccoaError.noElements, noneExist(names));
+  for (const { element } of targets) {
+    const info = env.tags.info(element.tag);
+    if (info && !info.writable) throw new WinccoaFailure(WinccoaError.writeRefused, `${element.ref.element} is read-only`);
+    if (!env.options.writeAccess.allows(user, [element.tag, element.ref.element])) {
+      throw new WinccoaFailure(WinccoaError.writeRefused, `user ${user ?? '(anonymous)'} may not write ${element.ref.element}`);
+    }
+  }
+  const settled = await Promise.allSettled(targets.map(({ element, value }) => env.tags.write(element.tag, value, timestamp)));
+  const failedIndex = settled.findIndex((result) => result.status === 'rejected');
+  if (failedIndex >= 0) {
+    const failure = failureOf((settled[failedIndex] as PromiseRejectedResult).reason);
+    throw new WinccoaFailure(failure.code, `${targets[failedIndex].element.ref.element}: ${failure.message}`);
+  }
+}

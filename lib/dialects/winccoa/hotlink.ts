@@ -1,0 +1,8 @@
+/** Where a connect sends its frames: the socket, keyed for conflation under back-pressure. */
+export type HotlinkSink = (frame: string, conflationKey: string) => void;
+
+/** A DpConnect or DpQueryConnect of one socket. */
+export interface Hotlink {
+  /** Stops every tag-space subscription it holds. Idempotent. */
+  close(): void;
+}
