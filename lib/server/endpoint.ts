@@ -219,6 +219,7 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
     }, this.limits.closeGraceMs);
     this.sessions.set(session.id, session);
     this.emit('clients', this.sessions.size);
+    let announced = false;
 
     ws.on('pong', () => { session.awaitingPong = false; });
     ws.on('error', (error) => {
@@ -237,12 +238,17 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
       const code = sent?.code ?? receivedCode;
       const reason = (sent?.reason ?? reasonBuffer.toString('utf8')) || this.closeNotes.get(session) || '';
       this.safely(session, () => this.dialect.close?.(session, code, reason));
-      this.hooks.dispatch({ hook: 'CLOSE', session: session.info, payload: { code, reason } });
+      if (announced) this.hooks.dispatch({ hook: 'CLOSE', session: session.info, payload: { code, reason } });
       this.emit('clients', this.sessions.size);
     });
 
-    this.hooks.dispatch({ hook: 'CONNECT', session: session.info, payload: {} });
+    // The dialect opens first: one that authenticates itself may name the user or refuse the client,
+    // and flows hear only of clients that were let in.
     this.safely(session, () => this.dialect.open?.(session));
+    if (session.closeSent === undefined && session.isOpen) {
+      announced = true;
+      this.hooks.dispatch({ hook: 'CONNECT', session: session.info, payload: {} });
+    }
   }
 
   private onMessage(session: ClientSession, data: Buffer, isBinary: boolean): void {

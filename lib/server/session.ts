@@ -41,7 +41,7 @@ export const CloseCode = {
  * per turn); `ws` only reads frames, answers pings and runs the closing handshake.
  */
 export class ClientSession {
-  readonly info: SessionInfo;
+  private currentInfo: SessionInfo;
   /** Requests the dialect is still working on for this client. */
   inFlight = 0;
   /** Set when a ping went out and no pong came back yet. */
@@ -59,7 +59,7 @@ export class ClientSession {
     outboundOptions: OutboundOptions,
     private readonly closeGraceMs: number,
   ) {
-    this.info = Object.freeze({ ...info });
+    this.currentInfo = Object.freeze({ ...info });
     this.outbound = new Outbound(rawSocket, outboundOptions, () =>
       this.close(CloseCode.policyViolation, 'outbound budget exceeded: client too slow'),
     );
@@ -70,7 +70,18 @@ export class ClientSession {
   }
 
   get id(): string {
-    return this.info.id;
+    return this.currentInfo.id;
+  }
+
+  /** Frozen, so a flow that keeps msg._session cannot change what the gateway knows. */
+  get info(): SessionInfo {
+    return this.currentInfo;
+  }
+
+  /** Names the user a dialect authenticated after the upgrade (WinCC OA); later events carry it. */
+  setUser(user: string | undefined): void {
+    const { user: _previous, ...rest } = this.currentInfo;
+    this.currentInfo = Object.freeze(user === undefined ? rest : { ...rest, user });
   }
 
   get isOpen(): boolean {

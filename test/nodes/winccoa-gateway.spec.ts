@@ -47,7 +47,7 @@ describe('ws-gateway nodes with the winccoa dialect', () => {
       { id: 'flow', type: 'tab' },
       winccoaServer(),
       outNode('publish', { action: 'publish' }),
-      inNode('in', { hookConnect: false, hookClose: false, hookError: false }, ['seen']),
+      inNode('in', { hookClose: false, hookError: false }, ['seen']),
       helperNode('seen'),
     ], { srv: { users: 'demo:demo\nviewer:viewer' } });
     const seen = collect('seen');
@@ -58,8 +58,10 @@ describe('ws-gateway nodes with the winccoa dialect', () => {
     const client = await open('/wcc?username=demo&password=demo');
     client.send({ DpGet: { Id: 1, Dps: ['NodeDP_Arg.', 'NodeDP_Trend.'] } });
     assert.deepEqual(await client.nextJson(), { DpGetResult: { Values: { 'System1:NodeDP_Arg.:_original.._value': 1, 'System1:NodeDP_Trend.:_original.._value': 5 }, Error: 0, Id: 1 } });
-    await waitFor(() => seen.length === 1, 'the observing gateway in');
-    assert.deepEqual(seen[0].gateway, { dialect: 'winccoa', type: 'DpGet', handle: 1 });
+    await waitFor(() => seen.length === 2, 'the observing gateway in');
+    assert.equal(seen[0].hook, 'CONNECT');
+    assert.equal((seen[0]._session as { user?: string }).user, 'demo', 'the user the dialect authenticated');
+    assert.deepEqual(seen[1].gateway, { dialect: 'winccoa', type: 'DpGet', handle: 1 });
 
     client.send({ DpConnect: { Id: 2, Dps: ['NodeDP_Trend.'], Answer: true } });
     assert.equal((await client.nextJson<Frame>()).DpConnectResult?.Values?.['System1:NodeDP_Trend.:_online.._value'], 5);
@@ -79,10 +81,12 @@ describe('ws-gateway nodes with the winccoa dialect', () => {
     await waitFor(() => space().watchedCount === watchedBefore, 'the closed socket to release its subscriptions');
   });
 
-  it('closes 4000 for a wrong password', async () => {
-    await load([{ id: 'flow', type: 'tab' }, winccoaServer()], { srv: { users: 'demo:demo' } });
+  it('closes 4000 for a wrong password, and flows hear nothing of that client', async () => {
+    await load([{ id: 'flow', type: 'tab' }, winccoaServer(), inNode('in', {}, ['seen']), helperNode('seen')], { srv: { users: 'demo:demo' } });
+    const seen = collect('seen');
     const client = await open('/wcc?username=demo&password=nope');
     assert.deepEqual(await client.closed, { code: 4000, reason: 'invalid username and/or password!' });
+    assert.deepEqual(seen, []);
   });
 
   it('runs examples/winccoa.json: trends with history, the seed period archive, writable args', async () => {

@@ -150,6 +150,7 @@ export function createWinccoaDialect(context: DialectContext): Dialect {
         session.close(AuthClose.code, context.auth.kind === 'token' || !missing ? AuthClose.invalid : AuthClose.missing);
         return;
       }
+      session.setUser(result.user);
       states.set(session, new SocketState(result.user));
       if (options.greeting) session.send(JSON.stringify({ Connection: { Code: 0, Message: 'Connected', Id: 0 } }));
     },
