@@ -4,4 +4,4 @@ export { InvokeStatusError, type InvokeReply } from './pending-replies';
 export { ClientClosedError, ConnectionLostError, InvokeTimeoutError, InvokeUnsupportedError, NotConnectedError } from './client-errors';
 export { Backoff, type BackoffOptions } from './backoff';
 export { connectContext, messageContext, closeContext, type HookContext } from './hook-context';
-export { zatoTimestamp, zatoId, defaultClientId, parseZatoFrame, ZatoMsgType, ZatoAction, FORBIDDEN_TEXT, type ZatoFrame, type ZatoMeta } from './zato-wire';
+export { zatoTimestamp, zatoId, defaultClientId, parseZatoFrame, isRecord, ZatoMsgType, ZatoAction, FORBIDDEN_TEXT, type ZatoFrame, type ZatoMeta } from './zato-wire';

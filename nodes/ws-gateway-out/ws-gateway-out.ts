@@ -4,13 +4,21 @@ import { runtimeTags } from '../shared/runtime-tags';
 import type { GatewayServerNode } from '../shared/server-node';
 import { followServerStatus } from '../shared/status';
 import { FLOW_TAG_SOURCE_ID } from '../../lib/tags';
+import type { GatewayClientNode } from '../ws-gateway-client/client-node';
+import { followClientStatus } from '../ws-gateway-client/client-status';
+import { runClientAction, type ClientAction } from './client-actions';
 
 type OutAction = 'reply' | 'broadcast' | 'publish';
 
 interface OutDef extends NodeDef {
+  /** 'server' (reply / broadcast / publish) or 'client' (send / invoke / reply through a ws-gateway-client). */
+  via?: 'server' | 'client';
   server: string;
-  action: OutAction;
+  client?: string;
+  action: OutAction | 'send' | 'invoke';
   topic: string;
+  /** Client, Zato mode: the service invoked when msg.payload is not already {service, request}. */
+  service?: string;
 }
 
 interface GatewayOutMessage extends NodeMessage {
@@ -22,8 +30,12 @@ export = function registerGatewayOut(RED: NodeAPI): void {
   function GatewayOut(this: Node, config: OutDef): void {
     RED.nodes.createNode(this, config);
     const node = this;
-    const server = RED.nodes.getNode(config.server) as GatewayServerNode | null;
     const translate = (key: string, substitutions?: Record<string, string | number>): string => RED._(`ws-gateway-out.${key}`, substitutions);
+    if (config.via === 'client') {
+      clientOut(node, config, translate);
+      return;
+    }
+    const server = RED.nodes.getNode(config.server) as GatewayServerNode | null;
     const action: OutAction = config.action === 'broadcast' || config.action === 'publish' ? config.action : 'reply';
     // Publishing needs only the tag space; replies and broadcasts need a server.
     const detachStatus = action === 'publish' && !server ? () => {} : followServerStatus(node, server ?? undefined, translate);
@@ -66,6 +78,29 @@ export = function registerGatewayOut(RED: NodeAPI): void {
       }
     }
 
+    node.on('close', (done: () => void) => {
+      detachStatus();
+      done();
+    });
+  }
+
+  /** Send, invoke (the reply goes to the output) or answer a server's request through a ws-gateway-client. */
+  function clientOut(node: Node, config: OutDef, translate: (key: string, substitutions?: Record<string, string | number>) => string): void {
+    const clientNode = RED.nodes.getNode(config.client ?? '') as GatewayClientNode | null;
+    const detachStatus = followClientStatus(node, clientNode ?? undefined, translate);
+    const action: ClientAction = config.action === 'invoke' || config.action === 'reply' ? config.action : 'send';
+    const service = (config.service ?? '').trim();
+    node.on('input', (msg: NodeMessage, send: (msg: NodeMessage) => void, done: (error?: Error) => void) => {
+      const client = clientNode?.client;
+      if (!clientNode || !client) {
+        done(new Error(clientNode?.failure ?? translate('errors.no-client')));
+        return;
+      }
+      runClientAction(client, clientNode.mode, action, msg, service).then((reply) => {
+        if (reply) send(reply);
+        done();
+      }, (error: unknown) => done(asError(error)));
+    });
     node.on('close', (done: () => void) => {
       detachStatus();
       done();
