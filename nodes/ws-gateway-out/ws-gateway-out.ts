@@ -1,4 +1,5 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
+import type { ReplyContext } from '../../lib/dialects/dialect';
 import { SessionClosedError } from '../../lib/server';
 import { runtimeTags } from '../shared/runtime-tags';
 import type { GatewayServerNode } from '../shared/server-node';
@@ -23,6 +24,8 @@ interface OutDef extends NodeDef {
 
 interface GatewayOutMessage extends NodeMessage {
   _session?: { id?: unknown };
+  /** As ws-gateway-in emitted it: `handle` names the request answered; a flow may add `status` / `error`. */
+  gateway?: { handle?: unknown; status?: unknown; error?: unknown };
   timestamp?: unknown;
 }
 
@@ -55,7 +58,7 @@ export = function registerGatewayOut(RED: NodeAPI): void {
         } else {
           const sessionId = msg._session?.id;
           if (typeof sessionId !== 'string') throw new Error(translate('errors.no-session'));
-          endpoint.reply(sessionId, msg.payload);
+          endpoint.reply(sessionId, msg.payload, replyContext(msg));
         }
         done();
       } catch (error) {
@@ -109,6 +112,17 @@ export = function registerGatewayOut(RED: NodeAPI): void {
 
   RED.nodes.registerType('ws-gateway-out', GatewayOut);
 };
+
+/** What the reply says about the request it answers (Zato correlates replies by request id). */
+function replyContext(msg: GatewayOutMessage): ReplyContext {
+  const context: ReplyContext = {};
+  const gateway = msg.gateway;
+  if (typeof gateway !== 'object' || gateway === null) return context;
+  if (typeof gateway.handle === 'string' || typeof gateway.handle === 'number') context.handle = gateway.handle;
+  if (typeof gateway.status === 'number') context.status = gateway.status;
+  if (typeof gateway.error === 'string') context.error = gateway.error;
+  return context;
+}
 
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
