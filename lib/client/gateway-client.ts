@@ -74,6 +74,8 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
   private attemptAuthFailed = false;
   private authFailureReported = false;
   private authFailureText = '';
+  /** The last failure logged, so that retries failing the same way stay quiet. */
+  private lastProblem: string | undefined;
   private readonly waiters = new Set<ReadyWaiter>();
   private readonly pending: PendingReplies;
   /** Server requests the flow claimed, with the timer that answers null when the flow is too slow. */
@@ -178,7 +180,8 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
     this.localClose = undefined;
     this.attemptAuthFailed = false;
     this.token = undefined;
-    this.setState('connecting', this.options.url);
+    // During a run of refused logins the status stays "authentication failed": retrying does not fix it.
+    if (!this.authFailureReported) this.setState('connecting', this.options.url);
     const options = this.options;
     const headers = { ...options.headers };
     if (options.mode === 'plain' && options.username) {
@@ -210,8 +213,11 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
       this.pingsMissed = 0;
     });
     ws.on('error', (error) => {
-      // ws reports the close right after; the error only explains it.
-      if (ws === this.ws) this.log.warn(`${options.url}: ${error.message}`);
+      // ws reports the close right after; the error only explains it. A retry that fails the same way
+      // as the last one is not logged again (a down server must not fill the log every few seconds).
+      if (ws !== this.ws || error.message === this.lastProblem) return;
+      this.lastProblem = error.message;
+      this.log.warn(`${options.url}: ${error.message}`);
     });
     ws.once('close', (code, reason) => { if (ws === this.ws) this.onSocketClosed(code, reason.toString('utf8')); });
   }
@@ -249,6 +255,7 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
     this.sessionTimer = undefined;
     this.ready = true;
     this.readyAt = Date.now();
+    this.lastProblem = undefined;
     this.authFailureReported = false;
     this.setState('connected', this.options.url);
     for (const waiter of this.waiters) {
@@ -386,6 +393,7 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
     this.sessionTimer = undefined;
     this.attemptAuthFailed = true;
     this.authFailureText = text;
+    if (!this.authFailureReported) this.log.error(`${this.options.url}: authentication failed: ${text}`);
     this.setState('auth-failed', text);
     // The channel drops the socket itself; make sure it goes even if it does not.
     this.ws?.terminate();
@@ -423,7 +431,10 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
       this.scheduleReconnect(this.backoff.atCap(), 'auth-failed', this.authFailureText);
       return;
     }
-    if (wasReady) this.emitClose(closed);
+    if (wasReady) {
+      this.log.warn(`${this.options.url}: closed ${closed.code}${closed.reason ? ` (${closed.reason})` : ''}${this.options.autoReconnect ? ', reconnecting' : ''}`);
+      this.emitClose(closed);
+    }
     if (wasReady && !this.options.autoReconnect) {
       this.failWaiters(new NotConnectedError(this.options.url, 0));
       this.setState('disconnected', `closed ${closed.code}`);
@@ -454,9 +465,9 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
 
   private setState(state: ClientState, detail: string): void {
     if (state === this.currentState && state !== 'auth-failed') return;
-    const changed = state !== this.currentState;
     this.currentState = state;
-    if (changed) this.log.info(`${this.options.url}: ${state}${detail ? ` (${detail})` : ''}`);
+    // Only arrivals are news in the log; failures were logged (once) where they happened.
+    if (state === 'connected') this.log.info(`${this.options.url}: connected`);
     this.emit('state', state, detail);
   }
 

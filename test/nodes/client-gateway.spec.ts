@@ -5,7 +5,7 @@ import { catchAll, clientInNode, clientNode, clientOutNode, helperNode, invokeFl
 import { echoFlow, type FlowNode } from '../fixtures/flows/raw-flows';
 import { loadWithClient } from '../support/client-nodes';
 import { collect, helper, wsUrl } from '../support/node-red';
-import { delay, waitFor } from '../support/wait';
+import { delay, openHandles, waitFor } from '../support/wait';
 import { PeerServiceError, ZatoPeer } from '../support/zato-peer';
 
 const seedRequest = { elem1: 'value1', elem2: 'value2' };
@@ -243,6 +243,24 @@ describe('ws-gateway-client with ws-gateway-in / ws-gateway-out', () => {
     inject('invoker', { payload: { x: 1 } });
     await waitFor(() => errors.length === 1, 'invoke refused');
     assert.match(errorText(errors[0]), /invoke needs a connection in Zato mode/);
+  });
+
+  it('leaves no socket or timer behind when the flow stops, even with invocations waiting and pings running', async () => {
+    peer = await ZatoPeer.start();
+    peer.services.set('never', () => new Promise(() => {}));
+    await delay(50);
+    const before = openHandles();
+    await loadWithClient(invokeFlow(peer.url, { pingInterval: 0.05, responseTimeout: 30 }));
+    const events = collect('events');
+    const errors = collect('errors');
+    await waitFor(() => events.length === 1, 'CONNECT');
+    inject('invoker', { payload: { service: 'never', request: {} } });
+    await peer.nextFrame((frame) => (frame.data as { service?: string } | undefined)?.service === 'never');
+    await helper.unload();
+    await delay(50);
+    for (const [kind, count] of openHandles()) assert.ok(count <= (before.get(kind) ?? 0), `${count} ${kind} left (before: ${before.get(kind) ?? 0})`);
+    assert.equal(events.length, 1, 'no CLOSE on stop');
+    assert.ok(errors.length <= 1);
   });
 
   it('plain mode with data format text hands frames over as strings', async () => {
