@@ -30,7 +30,7 @@ export class InvokeTimeoutError extends Error {
 
 export class InvokeUnsupportedError extends Error {
   constructor() {
-    super('invoke needs a connection in Zato mode: a plain WebSocket has no replies to wait for (use send)');
+    super('invoke needs a connection in Zato mode, or a correlation field in plain mode: otherwise there is no way to tell which frame is the reply (use send)');
     this.name = 'InvokeUnsupportedError';
   }
 }

@@ -47,6 +47,11 @@ export interface GatewayClientOptions {
   /** How long a flow may take to answer a request of the server before the client answers null itself. */
   requestReplyTimeoutMs: number;
   dataFormat: DataFormat;
+  /**
+   * Plain mode: the JSON field that carries a request id and comes back in its reply (e.g. `id`).
+   * With it, invoke works on plain connections too; without it, plain invoke is refused.
+   */
+  correlationField?: string;
   clientId: string;
   clientName: string;
   reconnectFirstMs: number;

@@ -152,7 +152,7 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
 
   /** Zato mode: invokes a service of the remote channel and resolves with its reply (status 200 only). */
   async invoke(data: unknown, timeoutMs = this.options.responseTimeoutMs): Promise<InvokeReply> {
-    if (this.options.mode !== 'zato') throw new InvokeUnsupportedError();
+    if (this.options.mode !== 'zato') return this.invokePlain(data, timeoutMs);
     const invokeData = asInvokeData(data);
     await this.waitReady();
     const id = zatoId('zwsxc.inv');
@@ -163,6 +163,40 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
       this.pending.reject(id, error instanceof Error ? error : new Error(String(error)));
     }
     return reply;
+  }
+
+  /**
+   * Plain mode with a correlation field: the request is a JSON object whose field carries an id (one is
+   * generated when it has none); the first JSON frame with the same value in that field is the reply.
+   */
+  private async invokePlain(data: unknown, timeoutMs: number): Promise<InvokeReply> {
+    const field = this.options.correlationField;
+    if (!field || this.options.dataFormat !== 'json') throw new InvokeUnsupportedError();
+    if (!isRecord(data)) throw new Error(`a plain invocation needs a JSON object to carry its id in "${field}"`);
+    const given = data[field];
+    const id = typeof given === 'string' || typeof given === 'number' ? String(given) : zatoId('inv');
+    const request = typeof given === 'string' || typeof given === 'number' ? data : { ...data, [field]: id };
+    await this.waitReady();
+    if (this.pending.awaits(id)) throw new Error(`an invocation with ${field} ${id} is already waiting`);
+    const reply = this.pending.expect(id, timeoutMs);
+    try {
+      await this.write(JSON.stringify(request));
+    } catch (error) {
+      this.pending.reject(id, error instanceof Error ? error : new Error(String(error)));
+    }
+    return reply;
+  }
+
+  /** The reply to a plain invocation, when this frame carries the id of one that waits. */
+  private plainReply(value: unknown): boolean {
+    const field = this.options.correlationField;
+    if (!field || !isRecord(value)) return false;
+    const key = value[field];
+    if (typeof key !== 'string' && typeof key !== 'number') return false;
+    const id = String(key);
+    if (!this.pending.awaits(id)) return false;
+    this.pending.settle(id, { id, in_reply_to: id, status: 200, is_ok: true, msg_type: '', timestamp: '', data: value });
+    return true;
   }
 
   /** Answers a request of the server that a listener claimed. */
@@ -330,11 +364,14 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
       this.emitMessage(text, 'text');
       return;
     }
+    let value: unknown;
     try {
-      this.emitMessage(JSON.parse(text), 'json');
+      value = JSON.parse(text);
     } catch {
       this.log.warn(`${this.options.url}: frame ignored: not JSON (data format json)`);
+      return;
     }
+    if (!this.plainReply(value)) this.emitMessage(value, 'json');
   }
 
   private onZatoFrame(frame: ZatoFrame): void {

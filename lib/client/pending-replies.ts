@@ -59,6 +59,11 @@ export class PendingReplies {
     this.entries.set(id, { timer });
   }
 
+  /** True while an invocation waits for this id (plain mode: is this frame a reply?). */
+  awaits(id: string): boolean {
+    return this.entries.get(id)?.resolve !== undefined;
+  }
+
   settle(id: string, reply: InvokeReply): void {
     const entry = this.entries.get(id);
     if (!entry) {

@@ -11,6 +11,7 @@ interface ClientDef extends NodeDef {
   subprotocol: string;
   subscriptions: string;
   dataFormat: 'json' | 'text';
+  correlationField?: string;
   clientId: string;
   clientName: string;
   tlsCa: string;
@@ -81,6 +82,7 @@ export = function registerGatewayClient(RED: NodeAPI): void {
       log: { info: (text) => node.log(text), warn: (text) => node.warn(text), error: (text) => node.error(text) },
     };
     if (config.subprotocol) options.subprotocol = config.subprotocol.trim();
+    if (config.correlationField?.trim()) options.correlationField = config.correlationField.trim();
     if (credentials.username) options.username = credentials.username;
     if (credentials.secret) options.secret = credentials.secret;
     if (url.toLowerCase().startsWith('wss:')) options.tls = tlsOptions(config, credentials);

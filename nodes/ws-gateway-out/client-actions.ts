@@ -1,5 +1,5 @@
 import type { NodeMessage } from 'node-red';
-import { InvokeStatusError, InvokeUnsupportedError, isRecord, type ClientMode, type GatewayClient, type InvokeReply } from '../../lib/client';
+import { InvokeStatusError, isRecord, type ClientMode, type GatewayClient, type InvokeReply } from '../../lib/client';
 
 export type ClientAction = 'send' | 'invoke' | 'reply';
 
@@ -50,7 +50,12 @@ export async function runClientAction(client: GatewayClient, mode: ClientMode, a
     await client.send(mode === 'zato' ? invocationOf(msg, service) : msg.payload);
     return undefined;
   }
-  if (mode !== 'zato') throw new InvokeUnsupportedError();
+  if (mode !== 'zato') {
+    // Plain: the client refuses unless a correlation field says which frame is the reply.
+    const reply = await client.invoke(msg.payload, timeoutMs);
+    msg.payload = reply.data;
+    return msg;
+  }
   try {
     const reply = await client.invoke(invocationOf(msg, service), timeoutMs);
     msg.payload = reply.data;

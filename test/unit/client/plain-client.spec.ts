@@ -170,11 +170,37 @@ describe('ws-gateway-client library, plain mode', () => {
     await assert.rejects(c.client.send('x'), (error: unknown) => error instanceof NotConnectedError && /not connected/.test(error.message));
   });
 
-  it('refuses invoke in plain mode with a clear error', async () => {
+  it('refuses invoke in plain mode with a clear error unless a correlation field is configured', async () => {
     const echo = await server();
     const c = client(echo.url);
     await waitFor(() => c.client.isReady, 'connection');
     await assert.rejects(c.client.invoke({ service: 'x' }), InvokeUnsupportedError);
+  });
+
+  it('correlates plain invocations by the configured field, out of order; other frames stay MESSAGE', async () => {
+    const wss = new WebSocket.Server({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+    // Answers each request after the wait it names, so replies come back in another order.
+    wss.on('connection', (ws) => ws.on('message', (data) => {
+      const request = JSON.parse(data.toString()) as { id: string; wait: number };
+      setTimeout(() => ws.send(JSON.stringify({ id: request.id, echoed: request.wait })), request.wait);
+      ws.send(JSON.stringify({ note: 'not a reply' }));
+    }));
+    const url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`;
+    const c = client(url, { correlationField: 'id' });
+    try {
+      await waitFor(() => c.client.isReady, 'connection');
+      const waits = [60, 0, 30];
+      const replies = await Promise.all(waits.map((wait, index) => c.client.invoke(index === 0 ? { id: 'mine', wait } : { wait })));
+      assert.deepEqual(replies.map((reply) => (reply.data as { echoed: number }).echoed), waits);
+      assert.equal((replies[0].data as { id: string }).id, 'mine');
+      assert.match((replies[1].data as { id: string }).id, /^inv\.[0-9a-f]+$/);
+      assert.equal(c.count('message'), 3, 'frames without a waiting id are MESSAGE events');
+      await assert.rejects(c.client.invoke('not an object'), /needs a JSON object/);
+    } finally {
+      await c.client.close();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    }
   });
 
   it('emits no CLOSE when it is closed itself (redeploy), and fails waiting sends at once', async () => {
