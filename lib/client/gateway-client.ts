@@ -3,8 +3,12 @@ import WebSocket = require('ws');
 import { Backoff } from './backoff';
 import { ClientClosedError, ConnectionLostError, InvokeUnsupportedError, NotConnectedError } from './client-errors';
 import { ClientCloseCode, type ClientLogger, type GatewayClientOptions } from './client-options';
+import { ClaimedRequests } from './claimed-requests';
+import { Heartbeat } from './heartbeat';
 import { PendingReplies, type InvokeReply } from './pending-replies';
-import { FORBIDDEN_TEXT, isRecord, metaString, parseZatoFrame, zatoId, zatoTimestamp, ZatoAction, ZatoMsgType, type ZatoFrame } from './zato-wire';
+import { ReadyGate } from './ready-gate';
+import { clientResponseFrame, createSessionFrame, invokeServiceFrame } from './zato-client-frames';
+import { FORBIDDEN_TEXT, isRecord, metaString, parseZatoFrame, zatoId, ZatoMsgType, type ZatoFrame } from './zato-wire';
 
 export type ClientState = 'connecting' | 'connected' | 'disconnected' | 'auth-failed' | 'stopped';
 
@@ -40,12 +44,6 @@ interface ClientEvents {
   close: [event: ClientCloseEvent];
 }
 
-interface ReadyWaiter {
-  resolve(): void;
-  reject(error: Error): void;
-  timer: NodeJS.Timeout;
-}
-
 const silentLog: ClientLogger = { info() {}, warn() {}, error() {} };
 
 /**
@@ -64,9 +62,7 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
   private sessionRequestId: string | undefined;
   private sessionTimer: NodeJS.Timeout | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
-  private pingTimer: NodeJS.Timeout | undefined;
-  private awaitingPong = false;
-  private pingsMissed = 0;
+  private readonly heartbeat: Heartbeat;
   private readyAt = 0;
   /** Set for the socket in hand when we, not the peer, ended it (missed pongs, session timeout). */
   private localClose: ClientCloseEvent | undefined;
@@ -76,10 +72,9 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
   private authFailureText = '';
   /** The last failure logged, so that retries failing the same way stay quiet. */
   private lastProblem: string | undefined;
-  private readonly waiters = new Set<ReadyWaiter>();
+  private readonly gate = new ReadyGate();
   private readonly pending: PendingReplies;
-  /** Server requests the flow claimed, with the timer that answers null when the flow is too slow. */
-  private readonly serverRequests = new Map<string, NodeJS.Timeout>();
+  private readonly claimed = new ClaimedRequests();
   private readonly backoff: Backoff;
   private readonly log: ClientLogger;
 
@@ -88,6 +83,10 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
     this.log = options.log ?? silentLog;
     this.backoff = new Backoff({ firstMs: options.reconnectFirstMs, maxMs: options.reconnectMaxMs, jitter: 0.2 });
     this.pending = new PendingReplies((text) => this.log.warn(text));
+    this.heartbeat = new Heartbeat(options.pingIntervalMs, options.pingsMissedThreshold, () => { if (this.ws?.readyState === WebSocket.OPEN) this.ws.ping('{}'); }, (missed) => {
+      this.log.warn(`${options.url}: ${missed} pings missed, closing`);
+      this.endLocally(ClientCloseCode.pingsMissed, 'Pings missed');
+    });
   }
 
   get state(): ClientState {
@@ -116,8 +115,9 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
     this.ready = false;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.stopTimers();
-    this.failWaiters(new ClientClosedError());
+    this.gate.failAll(new ClientClosedError());
     this.pending.rejectAll(new ClientClosedError());
+    this.claimed.clear();
     this.setState('stopped', '');
     const ws = this.ws;
     this.ws = undefined;
@@ -145,7 +145,7 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
       return;
     }
     const id = zatoId('zwsxc.inv');
-    const frame = this.invokeFrame(id, asInvokeData(payload));
+    const frame = invokeServiceFrame(this.options, id, this.token, asInvokeData(payload));
     this.pending.discardReplyTo(id, this.options.responseTimeoutMs);
     await this.write(frame);
   }
@@ -158,7 +158,7 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
     const id = zatoId('zwsxc.inv');
     const reply = this.pending.expect(id, timeoutMs);
     try {
-      await this.write(this.invokeFrame(id, invokeData));
+      await this.write(invokeServiceFrame(this.options, id, this.token, invokeData));
     } catch (error) {
       this.pending.reject(id, error instanceof Error ? error : new Error(String(error)));
     }
@@ -201,11 +201,10 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
 
   /** Answers a request of the server that a listener claimed. */
   async respond(requestId: string, response: unknown): Promise<void> {
-    const timer = this.serverRequests.get(requestId);
-    if (!timer) throw new Error(`request ${requestId} is unknown or was already answered (null is sent when the flow takes too long)`);
-    clearTimeout(timer);
-    this.serverRequests.delete(requestId);
-    await this.writeClientResponse(requestId, response);
+    if (!this.claimed.take(requestId)) {
+      throw new Error(`request ${requestId} is unknown or was already answered (null is sent when the flow takes too long)`);
+    }
+    await this.write(clientResponseFrame(this.options, this.token, requestId, response));
   }
 
   private connect(): void {
@@ -242,10 +241,7 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
     this.ws = ws;
     ws.on('open', () => this.onOpen(ws));
     ws.on('message', (data, isBinary) => { if (ws === this.ws) this.onFrame(toBuffer(data), isBinary); });
-    ws.on('pong', () => {
-      this.awaitingPong = false;
-      this.pingsMissed = 0;
-    });
+    ws.on('pong', () => this.heartbeat.pong());
     ws.on('error', (error) => {
       // ws reports the close right after; the error only explains it. A retry that fails the same way
       // as the last one is not logged again (a down server must not fill the log every few seconds).
@@ -268,20 +264,8 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
       this.log.warn(`${this.options.url}: no create-session reply within ${this.options.sessionTimeoutMs} ms`);
       this.endLocally(ClientCloseCode.sessionTimeout, 'no create-session reply');
     }, this.options.sessionTimeoutMs);
-    const frame: ZatoFrame = {
-      meta: {
-        action: ZatoAction.createSession,
-        id,
-        timestamp: zatoTimestamp(),
-        token: null,
-        client_id: this.options.clientId,
-        client_name: this.options.clientName,
-        username: this.options.username || null,
-        secret: this.options.secret || null,
-      },
-      data: {},
-    };
-    this.write(JSON.stringify(frame)).catch((error: unknown) => this.log.warn(`create-session not sent: ${messageOf(error)}`));
+    const frame = createSessionFrame(this.options, id, this.options.username, this.options.secret);
+    this.write(frame).catch((error: unknown) => this.log.warn(`create-session not sent: ${messageOf(error)}`));
   }
 
   private becomeReady(): void {
@@ -292,12 +276,8 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
     this.lastProblem = undefined;
     this.authFailureReported = false;
     this.setState('connected', this.options.url);
-    for (const waiter of this.waiters) {
-      clearTimeout(waiter.timer);
-      waiter.resolve();
-    }
-    this.waiters.clear();
-    this.startPings();
+    this.gate.open();
+    this.heartbeat.start();
     this.emit('connect');
     if (this.options.mode === 'zato') this.subscribe();
   }
@@ -309,26 +289,6 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
         this.log.warn(`subscribing to ${topic} failed: ${messageOf(error)}`);
       });
     }
-  }
-
-  private startPings(): void {
-    if (this.options.pingIntervalMs <= 0) return;
-    this.awaitingPong = false;
-    this.pingsMissed = 0;
-    this.pingTimer = setInterval(() => {
-      const ws = this.ws;
-      if (!ws || ws.readyState !== WebSocket.OPEN) return;
-      if (this.awaitingPong) {
-        this.pingsMissed++;
-        if (this.pingsMissed >= this.options.pingsMissedThreshold) {
-          this.log.warn(`${this.options.url}: ${this.pingsMissed} pings missed, closing`);
-          this.endLocally(ClientCloseCode.pingsMissed, 'Pings missed');
-          return;
-        }
-      }
-      this.awaitingPong = true;
-      ws.ping('{}');
-    }, this.options.pingIntervalMs);
   }
 
   /** Ends the socket in hand for a reason of our own; it is reported as that code, then reconnected. */
@@ -401,15 +361,17 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
     const request: ServerRequest = { id, timestamp: metaString(meta, 'timestamp'), msgType };
     let claimed = false;
     this.emitMessage(frame.data, msgType, request, () => { claimed = true; });
+    const answerNull = (): void => {
+      this.write(clientResponseFrame(this.options, this.token, id, null)).catch((error: unknown) => this.log.warn(`client-response not sent: ${messageOf(error)}`));
+    };
     if (!claimed) {
-      this.writeClientResponse(id, null).catch((error: unknown) => this.log.warn(`client-response not sent: ${messageOf(error)}`));
+      answerNull();
       return;
     }
-    this.serverRequests.set(id, setTimeout(() => {
-      this.serverRequests.delete(id);
+    this.claimed.claim(id, this.options.requestReplyTimeoutMs, () => {
       this.log.warn(`${this.options.url}: the flow did not answer ${id} within ${this.options.requestReplyTimeoutMs} ms, answering null`);
-      this.writeClientResponse(id, null).catch(() => {});
-    }, this.options.requestReplyTimeoutMs));
+      answerNull();
+    });
   }
 
   private onSessionReply(frame: ZatoFrame): void {
@@ -454,8 +416,7 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
     this.sessionRequestId = undefined;
     const closed = this.localClose ?? { code, reason };
     this.pending.rejectAll(new ConnectionLostError(closed.code, closed.reason));
-    for (const timer of this.serverRequests.values()) clearTimeout(timer);
-    this.serverRequests.clear();
+    this.claimed.clear();
     if (this.stopped) return;
     if (wasReady && Date.now() - this.readyAt >= this.options.reconnectResetMs) this.backoff.reset();
 
@@ -473,7 +434,7 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
       this.emitClose(closed);
     }
     if (wasReady && !this.options.autoReconnect) {
-      this.failWaiters(new NotConnectedError(this.options.url, 0));
+      this.gate.failAll(new NotConnectedError(this.options.url, 0));
       this.setState('disconnected', `closed ${closed.code}`);
       return;
     }
@@ -495,9 +456,8 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
 
   private stopTimers(): void {
     if (this.sessionTimer) clearTimeout(this.sessionTimer);
-    if (this.pingTimer) clearInterval(this.pingTimer);
     this.sessionTimer = undefined;
-    this.pingTimer = undefined;
+    this.heartbeat.stop();
   }
 
   private setState(state: ClientState, detail: string): void {
@@ -511,30 +471,13 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
   /** Resolves when frames can be sent; waits for a (re)connection up to the response timeout. */
   private waitReady(): Promise<void> {
     if (this.ready) return Promise.resolve();
-    const waitMs = this.options.responseTimeoutMs;
     if (this.stopped) return Promise.reject(new ClientClosedError());
+    // Down for good (auto-reconnect off, or an unusable URL): waiting cannot help.
     if (this.currentState === 'disconnected' && !this.reconnectTimer && this.started && !this.ws) {
       return Promise.reject(new NotConnectedError(this.options.url, 0));
     }
-    return new Promise<void>((resolve, reject) => {
-      const waiter: ReadyWaiter = {
-        resolve,
-        reject,
-        timer: setTimeout(() => {
-          this.waiters.delete(waiter);
-          reject(new NotConnectedError(this.options.url, waitMs));
-        }, waitMs),
-      };
-      this.waiters.add(waiter);
-    });
-  }
-
-  private failWaiters(error: Error): void {
-    for (const waiter of this.waiters) {
-      clearTimeout(waiter.timer);
-      waiter.reject(error);
-    }
-    this.waiters.clear();
+    const waitMs = this.options.responseTimeoutMs;
+    return this.gate.wait(waitMs, () => new NotConnectedError(this.options.url, waitMs));
   }
 
   /** Writes one frame; resolves once ws has handed it to the socket, rejects when it could not. */
@@ -544,37 +487,6 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
     return new Promise<void>((resolve, reject) => {
       ws.send(frame, (error) => (error ? reject(error) : resolve()));
     });
-  }
-
-  private invokeFrame(id: string, data: Record<string, unknown>): string {
-    const frame: ZatoFrame = {
-      meta: {
-        action: ZatoAction.invokeService,
-        id,
-        timestamp: zatoTimestamp(),
-        token: this.token ?? null,
-        client_id: this.options.clientId,
-        client_name: this.options.clientName,
-      },
-      data,
-    };
-    return JSON.stringify(frame);
-  }
-
-  private writeClientResponse(inReplyTo: string, response: unknown): Promise<void> {
-    const frame: ZatoFrame = {
-      meta: {
-        action: ZatoAction.clientResponse,
-        id: zatoId('zwsxc.rsp'),
-        timestamp: zatoTimestamp(),
-        token: this.token ?? null,
-        client_id: this.options.clientId,
-        client_name: this.options.clientName,
-        in_reply_to: inReplyTo,
-      },
-      data: { response: response === undefined ? null : response },
-    };
-    return this.write(JSON.stringify(frame));
   }
 }
 
