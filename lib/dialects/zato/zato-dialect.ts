@@ -127,7 +127,11 @@ export function createZatoDialect(context: DialectContext): Dialect {
     },
 
     encodeReply(payload: unknown, reply: ReplyContext): OutgoingFrame {
-      if (reply.handle === undefined) return serverRequest(payload);
+      if (reply.handle === undefined) {
+        // Most likely a flow that built a new msg and lost msg.gateway: the invoker will time out.
+        context.log.warn('zato reply without msg.gateway.handle: sent as a request of the server (zwsx.rqc), not as the answer to an invoke-service');
+        return serverRequest(payload);
+      }
       const status = reply.status ?? 200;
       if (status === 200) return okReply(String(reply.handle), payload);
       return errorReply(String(reply.handle), status, reply.error ?? 'Internal server error');

@@ -199,6 +199,12 @@ describe('zato dialect (the Zato channel side), with frames written by hand', ()
     client.send(clientFrame('client-response', { token, in_reply_to: request.meta.id }, { response: null }));
     assert.equal(await client.silentFor(100), true);
     assert.equal(fixture.endpoint.clientCount, 1);
+    // A reply that lost msg.gateway.handle cannot answer anything: sent as a request, with a warning.
+    const sessionId = fixture.deliveries.find((delivery) => delivery.hook === 'CONNECT')?.session.id ?? '';
+    fixture.endpoint.reply(sessionId, { orphan: true }, {});
+    const orphan = await nextFrame(client);
+    assert.equal(orphan.meta.msg_type, 'zwsx.rqc');
+    assert.ok(fixture.warnings.some((text) => /without msg\.gateway\.handle/.test(text)));
   });
 });
 
