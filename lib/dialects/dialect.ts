@@ -76,15 +76,33 @@ export interface Dialect {
    */
   readonly authenticatesItself?: boolean;
   open?(session: ClientSession): void;
-  decode(data: Buffer, isBinary: boolean): DecodeResult;
+  /** `session` lets protocols with their own session state (Zato tokens) check a frame against it. */
+  decode(data: Buffer, isBinary: boolean, session?: ClientSession): DecodeResult;
   /** Answers a request the flow did not take over. A rejection is answered with `encodeError('internal')`. */
   handle?(session: ClientSession, message: DialectMessage): Promise<void> | void;
   /** Encodes what a flow replies or broadcasts; throws a DialectError-like Error when it cannot. */
   encodeOutgoing(payload: unknown): OutgoingFrame;
+  /** Encodes a flow's reply to one request; dialects without it get `encodeOutgoing(payload)`. */
+  encodeReply?(payload: unknown, reply: ReplyContext): OutgoingFrame;
+  /** Payload of the endpoint's heartbeat pings, for protocols that put data in them (Zato: JSON). */
+  pingPayload?(session: ClientSession): string | Buffer;
   /** The protocol's own error answer, or undefined where the protocol has none. */
   encodeError(error: DialectError, request?: DialectMessage): OutgoingFrame | undefined;
   close?(session: ClientSession, code: number, reason: string): void;
   dispose?(): void;
+}
+
+/**
+ * What a flow's reply (ws-gateway-out, action reply) says about the request it answers: taken from
+ * msg.gateway as ws-gateway-in emitted it, so protocols that correlate replies by id (Zato) can.
+ */
+export interface ReplyContext {
+  /** DialectMessage.handle of the request being answered. */
+  handle?: string | number;
+  /** A protocol status for the answer (Zato: an HTTP status; 200 when absent). */
+  status?: number;
+  /** Error text that goes with a failing status. */
+  error?: string;
 }
 
 export type DialectFactory = (context: DialectContext) => Dialect;

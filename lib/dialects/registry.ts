@@ -1,6 +1,7 @@
 import type { DialectFactory } from './dialect';
 import { createRawDialect } from './raw/raw-dialect';
 import { createWinccoaDialect } from './winccoa/winccoa-dialect';
+import { createZatoDialect } from './zato/zato-dialect';
 
 /**
  * Dialect name -> factory. Each protocol issue adds its line here; the server node offers exactly
@@ -9,6 +10,7 @@ import { createWinccoaDialect } from './winccoa/winccoa-dialect';
 const factories = new Map<string, DialectFactory>([
   ['raw', createRawDialect],
   ['winccoa', createWinccoaDialect],
+  ['zato', createZatoDialect],
 ]);
 
 export function dialectFactory(name: string): DialectFactory | undefined {

@@ -4,7 +4,7 @@ import https = require('node:https');
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import WebSocket = require('ws');
-import type { Dialect, DialectError, DialectMessage, OutgoingFrame } from '../dialects/dialect';
+import type { Dialect, DialectError, DialectMessage, OutgoingFrame, ReplyContext } from '../dialects/dialect';
 import { dialectFactory } from '../dialects/registry';
 import type { TagSpace } from '../tags';
 import { authenticate, type AuthPolicy } from './auth';
@@ -119,11 +119,15 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
     return this.sessions.get(id);
   }
 
-  /** Sends what a flow replies to one client. Throws when the session is gone or the payload cannot be encoded. */
-  reply(sessionId: string, payload: unknown): void {
+  /**
+   * Sends what a flow replies to one client; `context` names the request answered, for dialects that
+   * correlate replies. Throws when the session is gone or the payload cannot be encoded.
+   */
+  reply(sessionId: string, payload: unknown, context?: ReplyContext): void {
     const session = this.sessions.get(sessionId);
     if (!session || !session.isOpen) throw new SessionClosedError(sessionId);
-    session.send(this.dialect.encodeOutgoing(payload));
+    const dialect = this.dialect;
+    session.send(dialect.encodeReply && context ? dialect.encodeReply(payload, context) : dialect.encodeOutgoing(payload));
   }
 
   /** Sends what a flow broadcasts to every client: encoded once, framed once. Returns the number of clients. */
@@ -254,7 +258,7 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
   private onMessage(session: ClientSession, data: Buffer, isBinary: boolean): void {
     let decoded;
     try {
-      decoded = this.dialect.decode(data, isBinary);
+      decoded = this.dialect.decode(data, isBinary, session);
     } catch (error) {
       decoded = { ok: false as const, error: { code: 'internal' as const, message: messageOf(error) } };
     }
@@ -304,7 +308,7 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
         continue;
       }
       session.awaitingPong = true;
-      session.socket.ping();
+      session.socket.ping(this.dialect.pingPayload?.(session));
     }
   }
 

@@ -2,9 +2,15 @@ import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import type { HookDelivery, HookEvent, HookMode } from '../../lib/server';
 import type { GatewayServerNode } from '../shared/server-node';
 import { followServerStatus } from '../shared/status';
+import type { GatewayClientNode } from '../ws-gateway-client/client-node';
+import { followClientStatus } from '../ws-gateway-client/client-status';
+import { attachClientHooks } from './client-hooks';
 
 interface InDef extends NodeDef {
+  /** 'server' (clients of a ws-gateway-server) or 'client' (an outgoing ws-gateway-client); old flows: server. */
+  via?: 'server' | 'client';
   server: string;
+  client?: string;
   hookConnect: boolean;
   hookMessage: boolean;
   hookClose: boolean;
@@ -28,16 +34,38 @@ export = function registerGatewayIn(RED: NodeAPI): void {
   function GatewayIn(this: Node, config: InDef): void {
     RED.nodes.createNode(this, config);
     const node = this;
-    const server = RED.nodes.getNode(config.server) as GatewayServerNode | null;
     const translate = (key: string, substitutions?: Record<string, string | number>): string => RED._(`ws-gateway-in.${key}`, substitutions);
-    const detachStatus = followServerStatus(node, server ?? undefined, translate);
-    if (!server) node.error(translate('errors.no-server'));
-
     const events: HookEvent[] = [];
     if (config.hookConnect) events.push('CONNECT');
     if (config.hookMessage) events.push('MESSAGE');
     if (config.hookClose) events.push('CLOSE');
     if (config.hookError) events.push('ERROR');
+
+    if (config.via === 'client') {
+      const clientNode = RED.nodes.getNode(config.client ?? '') as GatewayClientNode | null;
+      const detachClientStatus = followClientStatus(node, clientNode ?? undefined, translate);
+      if (!clientNode) node.error(translate('errors.no-client'));
+      const client = clientNode?.client;
+      const detachHooks = client
+        ? attachClientHooks(client, {
+          clientId: clientNode.id,
+          events,
+          mode: config.mode === 'handle' ? 'handle' : 'observe',
+          filterType: config.filterType,
+          send: (msg) => node.send(msg),
+        })
+        : () => {};
+      node.on('close', (done: () => void) => {
+        detachHooks();
+        detachClientStatus();
+        done();
+      });
+      return;
+    }
+
+    const server = RED.nodes.getNode(config.server) as GatewayServerNode | null;
+    const detachStatus = followServerStatus(node, server ?? undefined, translate);
+    if (!server) node.error(translate('errors.no-server'));
 
     const unregister = server?.endpoint?.hooks.register({
       events,

@@ -1,20 +1,31 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
+import type { ReplyContext } from '../../lib/dialects/dialect';
 import { SessionClosedError } from '../../lib/server';
 import { runtimeTags } from '../shared/runtime-tags';
 import type { GatewayServerNode } from '../shared/server-node';
 import { followServerStatus } from '../shared/status';
 import { FLOW_TAG_SOURCE_ID } from '../../lib/tags';
+import type { GatewayClientNode } from '../ws-gateway-client/client-node';
+import { followClientStatus } from '../ws-gateway-client/client-status';
+import { runClientAction, type ClientAction } from './client-actions';
 
 type OutAction = 'reply' | 'broadcast' | 'publish';
 
 interface OutDef extends NodeDef {
+  /** 'server' (reply / broadcast / publish) or 'client' (send / invoke / reply through a ws-gateway-client). */
+  via?: 'server' | 'client';
   server: string;
-  action: OutAction;
+  client?: string;
+  action: OutAction | 'send' | 'invoke';
   topic: string;
+  /** Client, Zato mode: the service invoked when msg.payload is not already {service, request}. */
+  service?: string;
 }
 
 interface GatewayOutMessage extends NodeMessage {
   _session?: { id?: unknown };
+  /** As ws-gateway-in emitted it: `handle` names the request answered; a flow may add `status` / `error`. */
+  gateway?: { handle?: unknown; status?: unknown; error?: unknown };
   timestamp?: unknown;
 }
 
@@ -22,8 +33,12 @@ export = function registerGatewayOut(RED: NodeAPI): void {
   function GatewayOut(this: Node, config: OutDef): void {
     RED.nodes.createNode(this, config);
     const node = this;
-    const server = RED.nodes.getNode(config.server) as GatewayServerNode | null;
     const translate = (key: string, substitutions?: Record<string, string | number>): string => RED._(`ws-gateway-out.${key}`, substitutions);
+    if (config.via === 'client') {
+      clientOut(node, config, translate);
+      return;
+    }
+    const server = RED.nodes.getNode(config.server) as GatewayServerNode | null;
     const action: OutAction = config.action === 'broadcast' || config.action === 'publish' ? config.action : 'reply';
     // Publishing needs only the tag space; replies and broadcasts need a server.
     const detachStatus = action === 'publish' && !server ? () => {} : followServerStatus(node, server ?? undefined, translate);
@@ -43,7 +58,7 @@ export = function registerGatewayOut(RED: NodeAPI): void {
         } else {
           const sessionId = msg._session?.id;
           if (typeof sessionId !== 'string') throw new Error(translate('errors.no-session'));
-          endpoint.reply(sessionId, msg.payload);
+          endpoint.reply(sessionId, msg.payload, replyContext(msg));
         }
         done();
       } catch (error) {
@@ -72,8 +87,42 @@ export = function registerGatewayOut(RED: NodeAPI): void {
     });
   }
 
+  /** Send, invoke (the reply goes to the output) or answer a server's request through a ws-gateway-client. */
+  function clientOut(node: Node, config: OutDef, translate: (key: string, substitutions?: Record<string, string | number>) => string): void {
+    const clientNode = RED.nodes.getNode(config.client ?? '') as GatewayClientNode | null;
+    const detachStatus = followClientStatus(node, clientNode ?? undefined, translate);
+    const action: ClientAction = config.action === 'invoke' || config.action === 'reply' ? config.action : 'send';
+    const service = (config.service ?? '').trim();
+    node.on('input', (msg: NodeMessage, send: (msg: NodeMessage) => void, done: (error?: Error) => void) => {
+      const client = clientNode?.client;
+      if (!clientNode || !client) {
+        done(new Error(clientNode?.failure ?? translate('errors.no-client')));
+        return;
+      }
+      runClientAction(client, clientNode.mode, action, msg, service).then((reply) => {
+        if (reply) send(reply);
+        done();
+      }, (error: unknown) => done(asError(error)));
+    });
+    node.on('close', (done: () => void) => {
+      detachStatus();
+      done();
+    });
+  }
+
   RED.nodes.registerType('ws-gateway-out', GatewayOut);
 };
+
+/** What the reply says about the request it answers (Zato correlates replies by request id). */
+function replyContext(msg: GatewayOutMessage): ReplyContext {
+  const context: ReplyContext = {};
+  const gateway = msg.gateway;
+  if (typeof gateway !== 'object' || gateway === null) return context;
+  if (typeof gateway.handle === 'string' || typeof gateway.handle === 'number') context.handle = gateway.handle;
+  if (typeof gateway.status === 'number') context.status = gateway.status;
+  if (typeof gateway.error === 'string') context.error = gateway.error;
+  return context;
+}
 
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));

@@ -1,0 +1,136 @@
+// `npm run bench:invoke`: invocations per second and p50 / p99 latency of Zato invocations through
+// ws-gateway-client -> zato dialect -> echo flow (examples/zato-echo.json in a real Node-RED runtime),
+// with 1 and 100 concurrent invocations, beside a bare `ws` request/response pair measured in the same
+// run. Also the library path alone (GatewayClient -> GatewayEndpoint with a hook that replies), which
+// shows what the Node-RED message passing adds. Ratios are against the bare pair; nothing is asserted.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import helper = require('node-red-node-test-helper');
+import type { Node, NodeInitializer } from 'node-red';
+import { GatewayClient, clientDefaults } from '../../lib/client';
+import { GatewayEndpoint } from '../../lib/server';
+import { TagSpace } from '../../lib/tags';
+import gatewayServer = require('../../nodes/ws-gateway-server/ws-gateway-server');
+import gatewayIn = require('../../nodes/ws-gateway-in/ws-gateway-in');
+import gatewayOut = require('../../nodes/ws-gateway-out/ws-gateway-out');
+import gatewayClient = require('../../nodes/ws-gateway-client/ws-gateway-client');
+import type { GatewayClientNode } from '../../nodes/ws-gateway-client/client-node';
+import { BareWsPair } from './bare-ws';
+import { measure, type Measurement } from './measure';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const catchNode = require('@node-red/nodes/core/common/25-catch.js') as NodeInitializer;
+
+const request = { elem1: 'value1', elem2: 'value2' };
+const runs = [
+  { concurrency: 1, total: Number(process.env.BENCH_SERIAL ?? 2000) },
+  { concurrency: 100, total: Number(process.env.BENCH_CONCURRENT ?? 20000) },
+];
+
+interface FlowNode {
+  id: string;
+  type: string;
+  [key: string]: unknown;
+}
+
+async function nodeRedPath(): Promise<{ invoke(index: number): Promise<void>; stop(): Promise<void> }> {
+  helper.init(require.resolve('node-red'));
+  await helper.startServer();
+  const nodes = JSON.parse(readFileSync(join(__dirname, '../../../examples/zato-echo.json'), 'utf8')) as FlowNode[];
+  const credentials: Record<string, Record<string, string>> = {};
+  const flow: FlowNode[] = [];
+  const port = Number(new URL(helper.url()).port);
+  for (const node of nodes) {
+    if (node.type === 'inject' || node.type === 'comment') continue;
+    const copy: FlowNode = { ...node };
+    if (copy.credentials) credentials[copy.id] = copy.credentials as Record<string, string>;
+    delete copy.credentials;
+    if (copy.type === 'debug') copy.type = 'helper';
+    if (copy.type === 'ws-gateway-client') copy.url = `ws://127.0.0.1:${port}/zato`;
+    flow.push(copy);
+  }
+  await helper.load([gatewayServer, gatewayIn, gatewayOut, gatewayClient, catchNode], flow, credentials);
+  const invoker = flow.find((node) => node.type === 'ws-gateway-out' && node.action === 'invoke');
+  const reply = flow.find((node) => node.type === 'helper' && node.name === 'reply');
+  const clientConfig = flow.find((node) => node.type === 'ws-gateway-client');
+  if (!invoker || !reply || !clientConfig) throw new Error('examples/zato-echo.json has changed: no invoke, reply or client node');
+  const client = (helper.getNode(clientConfig.id) as unknown as GatewayClientNode).client;
+  while (!client?.isReady) await new Promise((resolve) => setTimeout(resolve, 10));
+  const waiting = new Map<number, () => void>();
+  const replyNode = helper.getNode(reply.id) as unknown as { on(event: 'input', listener: (msg: { bench?: number }) => void): void };
+  replyNode.on('input', (msg) => {
+    const resolve = waiting.get(msg.bench ?? -1);
+    waiting.delete(msg.bench ?? -1);
+    resolve?.();
+  });
+  const invokeNode = helper.getNode(invoker.id) as Node & { receive(msg: object): void };
+  return {
+    invoke: (index) => new Promise<void>((resolve) => {
+      waiting.set(index, resolve);
+      invokeNode.receive({ payload: { service: 'zato.helpers.echo', request }, bench: index });
+    }),
+    stop: async () => {
+      await helper.unload();
+      await helper.stopServer();
+    },
+  };
+}
+
+async function libraryPath(): Promise<{ invoke(): Promise<void>; stop(): Promise<void> }> {
+  const endpoint = new GatewayEndpoint({ id: 'bench', listen: { kind: 'port', host: '127.0.0.1', port: 0 }, dialect: 'zato', limits: { maxInFlight: 1000 } }, new TagSpace({ historySize: 1 }));
+  endpoint.hooks.register({
+    events: ['MESSAGE'],
+    mode: 'handle',
+    filter: { type: 'zato.helpers.echo' },
+    deliver: (delivery) => endpoint.reply(delivery.session.id, delivery.payload, { handle: delivery.message?.handle }),
+  });
+  await endpoint.start();
+  const client = new GatewayClient({
+    ...clientDefaults,
+    url: `ws://127.0.0.1:${endpoint.port}/`,
+    mode: 'zato',
+    clientId: 'wsx.out.bench000',
+    clientName: 'WSX outconn - bench',
+    pingIntervalMs: 0,
+    responseTimeoutMs: 30_000,
+  });
+  client.start();
+  while (!client.isReady) await new Promise((resolve) => setTimeout(resolve, 10));
+  return {
+    invoke: async () => { await client.invoke({ service: 'zato.helpers.echo', request }); },
+    stop: async () => {
+      await client.close();
+      await endpoint.close();
+    },
+  };
+}
+
+function row(result: Measurement, baseline: Measurement): string {
+  const ratio = (result.perSecond / baseline.perSecond).toFixed(2);
+  const latency = (result.p50Ms / baseline.p50Ms).toFixed(1);
+  return `${result.name.padEnd(44)} ${String(result.concurrency).padStart(4)} ${String(result.invocations).padStart(7)} ${String(result.perSecond).padStart(9)} ${result.p50Ms.toFixed(3).padStart(9)} ${result.p99Ms.toFixed(3).padStart(9)}   x${ratio} throughput, x${latency} p50`;
+}
+
+async function main(): Promise<void> {
+  console.log(`node ${process.version}; request ${JSON.stringify(request)}`);
+  console.log(`${'path'.padEnd(44)} ${'conc'.padStart(4)} ${'calls'.padStart(7)} ${'calls/s'.padStart(9)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)}   vs bare ws`);
+  for (const { concurrency, total } of runs) {
+    const bare = await BareWsPair.start();
+    const baseline = await measure('bare ws request/response (baseline)', concurrency, total, () => bare.invoke(request));
+    await bare.stop();
+    console.log(row(baseline, baseline));
+
+    const library = await libraryPath();
+    console.log(row(await measure('GatewayClient -> zato dialect -> hook reply', concurrency, total, () => library.invoke()), baseline));
+    await library.stop();
+
+    const nodeRed = await nodeRedPath();
+    console.log(row(await measure('gateway out -> client -> zato -> echo flow', concurrency, total, (index) => nodeRed.invoke(index)), baseline));
+    await nodeRed.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

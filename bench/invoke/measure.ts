@@ -1,0 +1,44 @@
+import { performance } from 'node:perf_hooks';
+
+export interface Measurement {
+  name: string;
+  concurrency: number;
+  invocations: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+/**
+ * Runs `total` calls of `invoke` with `concurrency` of them in flight at any time (each worker starts
+ * the next call as soon as its previous one is answered) and returns throughput and latency percentiles.
+ */
+export async function measure(name: string, concurrency: number, total: number, invoke: (index: number) => Promise<void>): Promise<Measurement> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  const worker = async (): Promise<void> => {
+    while (next < total) {
+      const index = next++;
+      const begin = performance.now();
+      await invoke(index);
+      latencies.push(performance.now() - begin);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const elapsed = performance.now() - started;
+  latencies.sort((a, b) => a - b);
+  return {
+    name,
+    concurrency,
+    invocations: total,
+    perSecond: Math.round((total / elapsed) * 1000),
+    p50Ms: percentile(latencies, 0.5),
+    p99Ms: percentile(latencies, 0.99),
+  };
+}
+
+function percentile(sorted: number[], fraction: number): number {
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1));
+  return Math.round(sorted[index] * 1000) / 1000;
+}

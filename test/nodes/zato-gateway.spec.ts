@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, afterEach, before, describe, it } from 'node:test';
+import type { Node, NodeInitializer } from 'node-red';
+import type { FlowNode } from '../fixtures/flows/raw-flows';
+import { clientNodes } from '../support/client-nodes';
+import { collect, helper, wsUrl } from '../support/node-red';
+import { waitFor } from '../support/wait';
+import { TestClient } from '../support/ws-client';
+import type { GatewayClientNode } from '../../nodes/ws-gateway-client/client-node';
+
+// The raw echo example answers through a function node: load Node-RED's own.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const functionNode = require('@node-red/nodes/core/function/10-function.js') as NodeInitializer;
+
+const seedRequest = { elem1: 'value1', elem2: 'value2' };
+type Msg = Record<string, unknown>;
+
+interface Example {
+  flow: FlowNode[];
+  credentials: Record<string, Record<string, string>>;
+}
+
+/**
+ * An example flow as the demo deploys it, made testable: the URLs point at the test's Node-RED, debug
+ * nodes become helper nodes (same ids), inject and comment nodes go (the test injects itself).
+ */
+function example(file: string): Example {
+  const nodes = JSON.parse(readFileSync(join(__dirname, '../../../examples', file), 'utf8')) as FlowNode[];
+  const credentials: Example['credentials'] = {};
+  const flow: FlowNode[] = [];
+  for (const node of nodes) {
+    if (node.type === 'inject' || node.type === 'comment') continue;
+    const copy: FlowNode = { ...node };
+    if (copy.credentials) credentials[copy.id] = copy.credentials as Record<string, string>;
+    delete copy.credentials;
+    if (copy.type === 'debug') copy.type = 'helper';
+    if (copy.type === 'ws-gateway-client') copy.url = wsUrl(new URL(String(copy.url)).pathname);
+    flow.push(copy);
+  }
+  return { flow, credentials };
+}
+
+function idOf(flow: FlowNode[], predicate: (node: FlowNode) => boolean): string {
+  const node = flow.find(predicate);
+  if (!node) throw new Error('no such node in the example');
+  return node.id;
+}
+
+function inject(id: string, msg: Msg): void {
+  (helper.getNode(id) as Node & { receive(msg: Msg): void }).receive(msg);
+}
+
+describe('examples/zato-echo.json: the zato dialect served by Node-RED, invoked by ws-gateway-client', () => {
+  before(async () => { await helper.startServer(); });
+  afterEach(async () => { await helper.unload(); });
+  after(async () => { await helper.stopServer(); });
+
+  async function loadExample(credentials?: (credentials: Example['credentials']) => void): Promise<Example> {
+    const loaded = example('zato-echo.json');
+    credentials?.(loaded.credentials);
+    await helper.load([...clientNodes, functionNode], loaded.flow, loaded.credentials);
+    return loaded;
+  }
+
+  it('invokes zato.helpers.echo with the seed request and gets it back; the hooks show CONNECT with ctx', async () => {
+    const { flow } = await loadExample();
+    const replies = collect(idOf(flow, (node) => node.name === 'reply'));
+    const hooks = collect(idOf(flow, (node) => node.name === 'CONNECT / MESSAGE / CLOSE'));
+    await waitFor(() => hooks.length === 1, 'CONNECT');
+    assert.equal(hooks[0].hook, 'CONNECT');
+    assert.deepEqual(hooks[0].ctx, { type: 'connect' });
+    const invoker = idOf(flow, (node) => node.type === 'ws-gateway-out' && node.action === 'invoke');
+    inject(invoker, { payload: { service: 'zato.helpers.echo', request: seedRequest } });
+    await waitFor(() => replies.length === 1, 'the reply');
+    assert.deepEqual(replies[0].payload, seedRequest);
+    const zato = replies[0].zato as Record<string, unknown>;
+    assert.equal(zato.status, 200);
+    assert.equal(zato.is_ok, true);
+    assert.equal(zato.msg_type, 'zwsx.rspok');
+    assert.match(String(zato.in_reply_to), /^zwsxc\.inv\./);
+  });
+
+  it('correlates 100 concurrent invocations through the flow', async () => {
+    const { flow } = await loadExample();
+    const replies = collect(idOf(flow, (node) => node.name === 'reply'));
+    const client = (helper.getNode(idOf(flow, (node) => node.type === 'ws-gateway-client')) as unknown as GatewayClientNode).client;
+    await waitFor(() => client?.isReady === true, 'the session');
+    const invoker = idOf(flow, (node) => node.type === 'ws-gateway-out' && node.action === 'invoke');
+    for (let index = 0; index < 100; index++) inject(invoker, { payload: { service: 'zato.helpers.echo', request: { index } }, index });
+    await waitFor(() => replies.length === 100, '100 replies');
+    for (const reply of replies) assert.deepEqual(reply.payload, { index: reply.index });
+  });
+
+  it('sends a service no flow implements to the catch node as a 404', async () => {
+    const { flow } = await loadExample();
+    const errors = collect(idOf(flow, (node) => node.name === 'error'));
+    const invoker = idOf(flow, (node) => node.type === 'ws-gateway-out' && node.action === 'invoke');
+    inject(invoker, { payload: { service: 'zato.helpers.nothing', request: {} } });
+    await waitFor(() => errors.length === 1, 'the error');
+    assert.match(String((errors[0].error as { message: string }).message), /status 404/);
+    assert.equal((errors[0].zato as { status: number }).status, 404);
+  });
+
+  it('reports wrong credentials once: no CONNECT, one CLOSE, status authentication failed', async () => {
+    const { flow } = await loadExample((credentials) => {
+      const clientId = Object.keys(credentials).find((id) => credentials[id].username !== undefined);
+      if (clientId) credentials[clientId] = { username: 'demo', secret: 'wrong' };
+    });
+    const hooks = collect(idOf(flow, (node) => node.name === 'CONNECT / MESSAGE / CLOSE'));
+    const client = (helper.getNode(idOf(flow, (node) => node.type === 'ws-gateway-client')) as unknown as GatewayClientNode).client;
+    await waitFor(() => hooks.length === 1, 'CLOSE');
+    assert.equal(hooks[0].hook, 'CLOSE');
+    assert.equal(client?.state, 'auth-failed');
+  });
+
+  it('serves a plain ws client that writes the frames of the reference by hand', async () => {
+    await loadExample();
+    const client = await TestClient.open(wsUrl('/zato'));
+    try {
+      client.send({ meta: { action: 'create-session', id: 'hand.1', timestamp: '2024-05-01T10:00:00.123456', token: null, username: 'demo', secret: 'demo', client_id: 'wsx.out.00000001', client_name: 'python' }, data: {} });
+      const session = await client.nextJson<{ meta: { msg_type: string }; data: { token: string } }>();
+      assert.equal(session.meta.msg_type, 'zwsx.rspa');
+      client.send({ meta: { action: 'invoke-service', id: 'hand.2', timestamp: '2024-05-01T10:00:01.000000', token: session.data.token }, data: { service: 'zato.helpers.echo', request: seedRequest } });
+      const reply = await client.nextJson<{ meta: Record<string, unknown>; data: unknown }>();
+      assert.equal(reply.meta.msg_type, 'zwsx.rspok');
+      assert.equal(reply.meta.in_reply_to, 'hand.2');
+      assert.deepEqual(reply.data, seedRequest);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe('examples/client-plain-echo.json: a plain ws-gateway-client on the raw echo', () => {
+  before(async () => { await helper.startServer(); });
+  afterEach(async () => { await helper.unload(); });
+  after(async () => { await helper.stopServer(); });
+
+  it('sends to /echo and receives the echo as MESSAGE with ctx', async () => {
+    const raw = example('raw-echo.json');
+    const plain = example('client-plain-echo.json');
+    await helper.load([...clientNodes, functionNode], [...raw.flow, ...plain.flow], { ...raw.credentials, ...plain.credentials });
+    const events = collect(idOf(plain.flow, (node) => node.name === 'CONNECT / MESSAGE / CLOSE'));
+    await waitFor(() => events.length === 1, 'CONNECT');
+    inject(idOf(plain.flow, (node) => node.type === 'ws-gateway-out'), { payload: { hello: 'echo', n: 1 } });
+    await waitFor(() => events.length === 2, 'the echo');
+    assert.equal(events[1].hook, 'MESSAGE');
+    assert.deepEqual(events[1].payload, { hello: 'echo', n: 1 });
+    assert.deepEqual(events[1].ctx, { type: 'message', data: { hello: 'echo', n: 1 } });
+  });
+});

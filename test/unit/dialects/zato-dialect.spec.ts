@@ -1,0 +1,242 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { GatewayClient, InvokeStatusError } from '../../../lib/client';
+import type { EndpointOptions, HookDelivery } from '../../../lib/server';
+import { fastOptions } from '../client/client-fixture';
+import { startEndpoint, type Fixture } from '../server/endpoint-fixture';
+import { delay, waitFor } from '../../support/wait';
+import { TestClient } from '../../support/ws-client';
+
+interface Frame {
+  meta: Record<string, unknown>;
+  data?: unknown;
+}
+
+const seedRequest = { elem1: 'value1', elem2: 'value2' };
+let counter = 0;
+
+/** A frame as the Python client writes it, by hand. */
+function clientFrame(action: string, extra: Record<string, unknown> = {}, data?: unknown): Frame {
+  const frame: Frame = {
+    meta: { action, id: `hand.${++counter}`, timestamp: '2024-05-01T10:00:00.123456', token: null, client_id: 'wsx.out.12345678', client_name: 'by hand', ...extra },
+  };
+  if (data !== undefined) frame.data = data;
+  return frame;
+}
+
+async function nextFrame(client: TestClient, timeoutMs = 3000): Promise<Frame> {
+  return client.nextJson<Frame>(timeoutMs);
+}
+
+describe('zato dialect (the Zato channel side), with frames written by hand', () => {
+  const fixtures: Fixture[] = [];
+  const clients: TestClient[] = [];
+  after(async () => {
+    await Promise.all(clients.map((client) => client.close()));
+    await Promise.all(fixtures.map((fixture) => fixture.endpoint.close()));
+  });
+
+  /** A zato endpoint whose flow (a handle hook) implements zato.helpers.echo, and optionally other services. */
+  async function channel(options: Partial<EndpointOptions> = {}, services: Record<string, (delivery: HookDelivery) => void> = {}): Promise<Fixture> {
+    const fixture = await startEndpoint({ dialect: 'zato', ...options });
+    fixtures.push(fixture);
+    const endpoint = fixture.endpoint;
+    endpoint.hooks.register({
+      events: ['MESSAGE'],
+      mode: 'handle',
+      filter: { type: ['zato.helpers.echo', ...Object.keys(services)].join(',') },
+      deliver: (delivery) => {
+        const service = services[delivery.message?.type ?? ''];
+        if (service) return service(delivery);
+        endpoint.reply(delivery.session.id, delivery.payload, { handle: delivery.message?.handle });
+      },
+    });
+    return fixture;
+  }
+
+  async function open(fixture: Fixture): Promise<TestClient> {
+    const client = await TestClient.open(fixture.url);
+    clients.push(client);
+    return client;
+  }
+
+  async function session(client: TestClient, credentials: Record<string, unknown> = { username: null, secret: null }): Promise<string> {
+    client.send(clientFrame('create-session', credentials, {}));
+    const reply = await nextFrame(client);
+    assert.equal(reply.meta.msg_type, 'zwsx.rspa');
+    return (reply.data as { token: string }).token;
+  }
+
+  it('opens a session and routes invoke-service to the flow by service name; the reply is zwsx.rspok', async () => {
+    const fixture = await channel({ auth: { kind: 'users', users: new Map([['api', 'pw']]) } });
+    const client = await open(fixture);
+    const create = clientFrame('create-session', { username: 'api', secret: 'pw' }, {});
+    client.send(create);
+    const created = await nextFrame(client);
+    assert.equal(created.meta.status, 200);
+    assert.equal(created.meta.in_reply_to, create.meta.id);
+    assert.match(String(created.meta.timestamp), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/);
+    const token = (created.data as { token: string }).token;
+    assert.match(token, /^zwsxt\.[0-9a-f]+$/);
+
+    const invoke = clientFrame('invoke-service', { token }, { service: 'zato.helpers.echo', request: seedRequest });
+    client.send(invoke);
+    const reply = await nextFrame(client);
+    assert.deepEqual(reply.meta.msg_type, 'zwsx.rspok');
+    assert.equal(reply.meta.status, 200);
+    assert.equal(reply.meta.in_reply_to, invoke.meta.id);
+    assert.deepEqual(reply.data, seedRequest);
+    const message = fixture.deliveries.find((delivery) => delivery.hook === 'MESSAGE');
+    assert.equal(message?.message?.type, 'zato.helpers.echo');
+    assert.deepEqual(message?.payload, seedRequest);
+    assert.equal(message?.message?.handle, invoke.meta.id);
+  });
+
+  it('answers zato.ping itself, a service no flow implements with 404, and a flow error status with zwsx.rsperr', async () => {
+    const fixture = await channel({}, {
+      'orders.create': (delivery) => fixture.endpoint.reply(delivery.session.id, null, { handle: delivery.message?.handle, status: 409, error: 'order exists' }),
+    });
+    const client = await open(fixture);
+    const token = await session(client);
+    client.send(clientFrame('invoke-service', { token }, { service: 'zato.ping' }));
+    const pong = await nextFrame(client);
+    assert.deepEqual(pong.data, { pong: 'zato' });
+    client.send(clientFrame('invoke-service', { token }, { service: 'no.such.service', request: {} }));
+    const missing = await nextFrame(client);
+    assert.equal(missing.meta.msg_type, 'zwsx.rsperr');
+    assert.equal(missing.meta.status, 404);
+    client.send(clientFrame('invoke-service', { token }, { service: 'orders.create', request: {} }));
+    const failed = await nextFrame(client);
+    assert.equal(failed.meta.status, 409);
+    assert.equal(failed.meta.error_message, 'order exists');
+    assert.equal(typeof (failed.data as { cid: string }).cid, 'string');
+    client.send(clientFrame('invoke-service', { token }, { request: 'no service' }));
+    const bad = await nextFrame(client);
+    assert.equal(bad.meta.status, 400);
+  });
+
+  it('refuses bad credentials with zwsx.merr and drops the socket without a close frame (1006)', async () => {
+    const fixture = await channel({ auth: { kind: 'users', users: new Map([['api', 'pw']]) } });
+    const client = await open(fixture);
+    client.send(clientFrame('create-session', { username: 'api', secret: 'wrong' }, {}));
+    const refused = await nextFrame(client);
+    assert.equal(refused.meta.msg_type, 'zwsx.merr');
+    assert.equal(refused.meta.status, 403);
+    assert.equal(refused.meta.in_reply_to, undefined);
+    assert.equal((await client.closed).code, 1006);
+  });
+
+  it('accepts the server token as the secret with token authentication', async () => {
+    const fixture = await channel({ auth: { kind: 'token', token: 't0k3n' } });
+    const good = await open(fixture);
+    await session(good, { username: 'anyone', secret: 't0k3n' });
+    const bad = await open(fixture);
+    bad.send(clientFrame('create-session', { username: 'anyone', secret: 'nope' }, {}));
+    assert.equal((await nextFrame(bad)).meta.msg_type, 'zwsx.merr');
+    assert.equal((await bad.closed).code, 1006);
+  });
+
+  it('drops clients that invoke before a session, send a wrong token, or open no session in time', async () => {
+    const fixture = await channel({ dialectOptions: { zatoSessionWaitSeconds: 0.2 } });
+    const early = await open(fixture);
+    early.send(clientFrame('invoke-service', {}, { service: 'zato.ping' }));
+    assert.equal((await nextFrame(early)).meta.msg_type, 'zwsx.merr');
+    assert.equal((await early.closed).code, 1006);
+
+    const wrongToken = await open(fixture);
+    await session(wrongToken);
+    wrongToken.send(clientFrame('invoke-service', { token: 'zwsxt.forged' }, { service: 'zato.ping' }));
+    assert.equal((await nextFrame(wrongToken)).meta.msg_type, 'zwsx.merr');
+    assert.equal((await wrongToken.closed).code, 1006);
+
+    const idle = await open(fixture);
+    assert.equal((await nextFrame(idle, 2000)).meta.msg_type, 'zwsx.merr');
+    assert.equal((await idle.closed).code, 1006);
+    assert.equal(fixture.deliveries.filter((delivery) => delivery.hook === 'MESSAGE').length, 0, 'no flow saw an unauthorised request');
+  });
+
+  it('ignores frames that are not JSON or lack meta.id / meta.timestamp, and keeps the connection', async () => {
+    const fixture = await channel();
+    const client = await open(fixture);
+    const token = await session(client);
+    client.send('not json');
+    client.send({ meta: { action: 'invoke-service', token }, data: { service: 'zato.ping' } });
+    assert.equal(await client.silentFor(100), true);
+    client.send(clientFrame('invoke-service', { token }, { service: 'zato.ping' }));
+    assert.deepEqual((await nextFrame(client)).data, { pong: 'zato' });
+  });
+
+  it('expires tokens, and every answered ping extends them', async () => {
+    const expiring = await channel({ dialectOptions: { zatoTokenTtlSeconds: 0.15 }, limits: { pingIntervalMs: 0 } });
+    const client = await open(expiring);
+    const token = await session(client);
+    await delay(250);
+    client.send(clientFrame('invoke-service', { token }, { service: 'zato.ping' }));
+    assert.equal((await nextFrame(client)).meta.msg_type, 'zwsx.merr');
+
+    const kept = await channel({ dialectOptions: { zatoTokenTtlSeconds: 0.15 }, limits: { pingIntervalMs: 40 } });
+    const live = await open(kept);
+    const pings: string[] = [];
+    live.ws.on('ping', (data) => pings.push(data.toString('utf8')));
+    const liveToken = await session(live);
+    await delay(300);
+    live.send(clientFrame('invoke-service', { token: liveToken }, { service: 'zato.ping' }));
+    assert.deepEqual((await nextFrame(live)).data, { pong: 'zato' });
+    assert.ok(pings.length > 0);
+    const ping = JSON.parse(pings[0]) as Frame;
+    assert.equal(ping.meta.msg_type, 'zwsx.rqc');
+    assert.ok(Buffer.byteLength(pings[0]) <= 125);
+  });
+
+  it('sends broadcasts as server requests (zwsx.rqc) and takes client-response frames quietly', async () => {
+    const fixture = await channel();
+    const client = await open(fixture);
+    const token = await session(client);
+    fixture.endpoint.broadcast({ notice: 'maintenance at 10:00' });
+    const request = await nextFrame(client);
+    assert.equal(request.meta.msg_type, 'zwsx.rqc');
+    assert.deepEqual(request.data, { notice: 'maintenance at 10:00' });
+    client.send(clientFrame('client-response', { token, in_reply_to: request.meta.id }, { response: null }));
+    assert.equal(await client.silentFor(100), true);
+    assert.equal(fixture.endpoint.clientCount, 1);
+    // A reply that lost msg.gateway.handle cannot answer anything: sent as a request, with a warning.
+    const sessionId = fixture.deliveries.find((delivery) => delivery.hook === 'CONNECT')?.session.id ?? '';
+    fixture.endpoint.reply(sessionId, { orphan: true }, {});
+    const orphan = await nextFrame(client);
+    assert.equal(orphan.meta.msg_type, 'zwsx.rqc');
+    assert.ok(fixture.warnings.some((text) => /without msg\.gateway\.handle/.test(text)));
+  });
+});
+
+describe('zato dialect with ws-gateway-client (library) as its client', () => {
+  it('does the handshake, correlates concurrent invocations and reports error statuses', async () => {
+    const fixture = await startEndpoint({ dialect: 'zato', auth: { kind: 'users', users: new Map([['api', 'pw']]) } });
+    const endpoint = fixture.endpoint;
+    endpoint.hooks.register({
+      events: ['MESSAGE'],
+      mode: 'handle',
+      filter: { type: 'slow.echo,fails' },
+      deliver: (delivery) => {
+        const handle = delivery.message?.handle;
+        if (delivery.message?.type === 'fails') return endpoint.reply(delivery.session.id, null, { handle, status: 503, error: 'backend down' });
+        const wait = (delivery.payload as { wait: number }).wait;
+        setTimeout(() => endpoint.reply(delivery.session.id, delivery.payload, { handle }), wait);
+      },
+    });
+    const client = new GatewayClient(fastOptions(fixture.url, { username: 'api', secret: 'pw' }));
+    client.start();
+    try {
+      await waitFor(() => client.isReady, 'session');
+      const waits = [60, 0, 30, 10];
+      const replies = await Promise.all(waits.map((wait, index) => client.invoke({ service: 'slow.echo', request: { wait, index } })));
+      assert.deepEqual(replies.map((reply) => reply.data), waits.map((wait, index) => ({ wait, index })));
+      await assert.rejects(client.invoke({ service: 'fails', request: {} }), (error: unknown) =>
+        error instanceof InvokeStatusError && error.status === 503 && error.reply.error_message === 'backend down');
+      const pong = await client.invoke({ service: 'zato.ping' });
+      assert.deepEqual(pong.data, { pong: 'zato' });
+    } finally {
+      await client.close();
+      await endpoint.close();
+    }
+  });
+});
