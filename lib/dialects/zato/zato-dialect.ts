@@ -55,6 +55,7 @@ export function createZatoDialect(context: DialectContext): Dialect {
     state.sessionWait = undefined;
     state.token = `zwsxt.${randomBytes(16).toString('hex')}`;
     state.user = check.user;
+    session.setUser(check.user);
     state.expiresAt = Date.now() + tokenTtlMs;
     session.send(sessionReply(id, state.token));
   }
