@@ -59,7 +59,7 @@ export async function startOpcuaTestServer(options: { port: number }): Promise<O
       },
     },
   });
-  namespace.addVariable({ componentOf: demo, nodeId: 's=Counter', browseName: 'Counter', dataType: 'Int32', value: { dataType: DataType.Int32, value: 7 } });
+  namespace.addVariable({ componentOf: demo, nodeId: 's=Counter', browseName: 'Counter', dataType: 'Int32', accessLevel: 'CurrentRead', userAccessLevel: 'CurrentRead', value: { dataType: DataType.Int32, value: 7 } });
   const history = namespace.addVariable({ componentOf: demo, nodeId: 's=History', browseName: 'History', dataType: 'Double', historizing: true });
   addressSpace.installHistoricalDataNode(history, { maxOnlineValues: 100 });
   historySamples.forEach((value, index) => {
