@@ -204,10 +204,11 @@ export class GatewaySession {
     const entry = this.subscriptions.get(request.subscriptionId);
     if (!entry) throw new ServiceError(StatusCodes.BadSubscriptionIdInvalid);
     const results = await Promise.all((request.itemsToCreate ?? []).map(async (create) => {
-      const clientHandle = create.requestedParameters.clientHandle;
+      const { clientHandle, samplingInterval, filter, queueSize, discardOldest } = create.requestedParameters;
       let item: ClientMonitoredItemBase;
       try {
-        item = await entry.subscription.monitor(create.itemToMonitor, create.requestedParameters, request.timestampsToReturn, create.monitoringMode);
+        // node-opcua numbers the items itself; the client's ClientHandle stays with us and tags its notifications.
+        item = await entry.subscription.monitor(create.itemToMonitor, { samplingInterval, filter, queueSize, discardOldest }, request.timestampsToReturn, create.monitoringMode);
       } catch (error) {
         return new MonitoredItemCreateResult({ statusCode: statusOfError(error) });
       }
