@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { opcuaGatewayFlow } from '../fixtures/flows/opcua-gateway-flows';
+import { GatewayClient } from '../support/gateway-client';
+import { collect, helper, load, wsUrl } from '../support/node-red';
+import { startOpcuaTestServer, type OpcuaTestServer } from '../support/opcua-test-server';
+import { waitFor } from '../support/wait';
+import { testGatewayPkiFolder } from '../unit/dialects/opcua-gateway/gateway-fixture';
+
+const setpoint = { IdType: '1', Id: 'Setpoint', Namespace: '1' };
+
+describe('ws-gateway-server with the opcua-gateway dialect in Node-RED', () => {
+  let opcua: OpcuaTestServer;
+  const clients: GatewayClient[] = [];
+  async function open(): Promise<GatewayClient> {
+    const client = await GatewayClient.open(wsUrl('/opcua'));
+    clients.push(client);
+    return client;
+  }
+
+  before(async () => {
+    opcua = await startOpcuaTestServer({ port: 0 });
+    await helper.startServer();
+  });
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((client) => client.close()));
+    await helper.unload();
+    await waitFor(() => opcua.server.currentSessionCount === 0, 'no OPC UA session left after unload', 10_000);
+  });
+  after(async () => {
+    await helper.stopServer();
+    await opcua.stop();
+  });
+
+  it('serves the seed\'s session messages and a read, and shows the requests to gateway in (observe)', async () => {
+    await load(opcuaGatewayFlow(opcua.endpointUrl, testGatewayPkiFolder));
+    const seen = collect('sink');
+    const client = await open();
+    const { sessionId, status } = await client.login({ DiscoveryUrl: opcua.endpointUrl, UserAuth: { Type: 'UserName', UserName: 'user1', Password: 'password1' } });
+    assert.equal(status, 'Connect');
+    const read = await client.request('GW_ReadRequest', { NodesToRead: [{ NodeId: setpoint }] }, sessionId);
+    assert.equal(read.Header.StatusCode, '0');
+    const logout = await client.request('GW_LogoutRequest', {}, sessionId);
+    assert.deepEqual([logout.Header.StatusCode, logout.Body], ['0', '']);
+    await waitFor(() => seen.length === 3, 'three requests seen by gateway in');
+    assert.deepEqual(seen.map((msg) => (msg.gateway as { type: string }).type), ['GW_LoginRequest', 'GW_ReadRequest', 'GW_LogoutRequest']);
+    assert.deepEqual(seen[0].gateway, { dialect: 'opcua-gateway', type: 'GW_LoginRequest', handle: (seen[0].gateway as { handle: string }).handle });
+  });
+
+  it('closes every OPC UA session and subscription on a full redeploy, and the new deploy serves again', async () => {
+    const flow = opcuaGatewayFlow(opcua.endpointUrl, testGatewayPkiFolder);
+    await load(flow);
+    const client = await open();
+    const { sessionId } = await client.login({ DiscoveryUrl: opcua.endpointUrl });
+    const subscription = await client.request('GW_CreateSubscriptionRequest', {}, sessionId);
+    const subscriptionId = (subscription.Body as { SubscriptionId: string }).SubscriptionId;
+    await client.request('GW_CreateMonitoredItemsRequest', { SubscriptionId: subscriptionId, ItemsToCreate: [{ ItemToMonitor: { NodeId: setpoint }, RequestedParameters: { ClientHandle: '1', SamplingInterval: '100' } }] }, sessionId);
+    assert.equal(opcua.server.currentSessionCount, 1);
+    assert.equal(opcua.server.currentSubscriptionCount, 1);
+    await helper.setFlows(flow.map((node) => ({ ...node })), 'full');
+    assert.equal((await client.socket.closed).code, 1001);
+    assert.equal(opcua.server.currentSessionCount, 0, 'the deploy waited for the sessions to close');
+    assert.equal(opcua.server.currentSubscriptionCount, 0);
+    const again = await open();
+    assert.equal((await again.login({ DiscoveryUrl: opcua.endpointUrl })).status, 'Connect');
+  });
+
+  it('refuses logins to endpoints the server node does not list', async () => {
+    await load(opcuaGatewayFlow('', testGatewayPkiFolder));
+    const client = await open();
+    const answer = await client.request('GW_LoginRequest', { DiscoveryUrl: opcua.endpointUrl });
+    assert.equal(answer.Header.StatusCode, '2149515264');
+  });
+});
