@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import net = require('node:net');
+import path = require('node:path');
 import { after, afterEach, before, describe, it } from 'node:test';
 import { opcuaGatewayFlow } from '../fixtures/flows/opcua-gateway-flows';
+import type { FlowNode } from '../fixtures/flows/raw-flows';
+import type { GatewayServerNode } from '../../nodes/shared/server-node';
 import { GatewayClient } from '../support/gateway-client';
 import { collect, helper, load, wsUrl } from '../support/node-red';
 import { startOpcuaTestServer, type OpcuaTestServer } from '../support/opcua-test-server';
@@ -65,6 +71,25 @@ describe('ws-gateway-server with the opcua-gateway dialect in Node-RED', () => {
     assert.equal((await again.login({ DiscoveryUrl: opcua.endpointUrl })).status, 'Connect');
   });
 
+  it('runs examples/opcua-gateway.json (own port and allowed endpoint swapped for the test ones)', async () => {
+    const example = JSON.parse(readFileSync(path.join(__dirname, '..', '..', '..', 'examples', 'opcua-gateway.json'), 'utf8')) as FlowNode[];
+    const port = await freePort();
+    const flow = example.map((node) => node.type === 'ws-gateway-server'
+      ? { ...node, port, gatewayEndpoints: String(node.gatewayEndpoints).replace('opc.tcp://127.0.0.1:4840', opcua.endpointUrl), gatewayPkiFolder: testGatewayPkiFolder }
+      // The helper runtime has only this package's nodes: the core debug node becomes a helper node, the comment goes.
+      : node.type === 'debug' ? { id: node.id, type: 'helper', z: node.z, wires: [] } : node).filter((node) => node.type !== 'comment');
+    const server = example.find((node) => node.type === 'ws-gateway-server');
+    assert.deepEqual([server?.listen, server?.host, server?.port, server?.dialect, server?.gatewayEndpoints], ['port', '127.0.0.1', 8082, 'opcua-gateway', 'opc.tcp://127.0.0.1:4840']);
+    await load(flow);
+    const serverNode = helper.getNode(String(server?.id)) as unknown as GatewayServerNode;
+    await waitFor(() => serverNode.endpoint?.port === port, 'the example server to listen');
+    const client = await GatewayClient.open(`ws://127.0.0.1:${port}`);
+    clients.push(client);
+    const { sessionId, status } = await client.login({ DiscoveryUrl: opcua.endpointUrl, UserAuth: { Type: 'UserName', UserName: 'user1', Password: 'password1' } });
+    assert.equal(status, 'Connect');
+    assert.equal((await client.request('GW_LogoutRequest', {}, sessionId)).Header.StatusCode, '0');
+  });
+
   it('refuses logins to endpoints the server node does not list', async () => {
     await load(opcuaGatewayFlow('', testGatewayPkiFolder));
     const client = await open();
@@ -72,3 +97,11 @@ describe('ws-gateway-server with the opcua-gateway dialect in Node-RED', () => {
     assert.equal(answer.Header.StatusCode, '2149515264');
   });
 });
+
+async function freePort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
