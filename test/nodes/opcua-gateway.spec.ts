@@ -10,7 +10,7 @@ import type { GatewayServerNode } from '../../nodes/shared/server-node';
 import { GatewayClient } from '../support/gateway-client';
 import { collect, helper, load, wsUrl } from '../support/node-red';
 import { startOpcuaTestServer, type OpcuaTestServer } from '../support/opcua-test-server';
-import { waitFor } from '../support/wait';
+import { openHandles, waitFor } from '../support/wait';
 import { testGatewayPkiFolder } from '../unit/dialects/opcua-gateway/gateway-fixture';
 
 const setpoint = { IdType: '1', Id: 'Setpoint', Namespace: '1' };
@@ -24,14 +24,20 @@ describe('ws-gateway-server with the opcua-gateway dialect in Node-RED', () => {
     return client;
   }
 
+  let baseline: Map<string, number>;
+  const sockets = (handles: Map<string, number>): number => handles.get('TCPSocketWrap') ?? 0;
+
   before(async () => {
     opcua = await startOpcuaTestServer({ port: 0 });
     await helper.startServer();
+    baseline = openHandles();
   });
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((client) => client.close()));
     await helper.unload();
     await waitFor(() => opcua.server.currentSessionCount === 0, 'no OPC UA session left after unload', 10_000);
+    // Every socket of the gateway (WebSocket clients, OPC UA client connections and their server ends) is gone.
+    await waitFor(() => sockets(openHandles()) <= sockets(baseline), `sockets back to ${sockets(baseline)}, now ${sockets(openHandles())}`, 10_000);
   });
   after(async () => {
     await helper.stopServer();
