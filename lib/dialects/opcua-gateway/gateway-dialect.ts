@@ -43,8 +43,9 @@ export function createOpcuaGatewayDialect(context: DialectContext): Dialect {
   function listenerFor(client: ClientSession, id: string, clientHandle: string): GatewaySessionListener {
     return {
       status: (status) => { client.send(encodeNotify('GW_SessionStatusNotify', clientHandle, id, { SessionStatus: status })); },
+      // Keyed per monitored item: a client too slow to read gets the latest value of each item, not a backlog.
       dataChange: (handle, value) => {
-        client.send(encodeNotify('GW_DataChangeNotify', clientHandle, id, { ClientHandleData: String(handle), Value: encodeDataValue(value, format) }));
+        client.send(encodeNotify('GW_DataChangeNotify', clientHandle, id, { ClientHandleData: String(handle), Value: encodeDataValue(value, format) }), `gw:${id}:${handle}`);
       },
       event: (handle, fields) => {
         client.send(encodeNotify('GW_EventNotify', clientHandle, id, { ClientHandleData: String(handle), Event: fields.map((field) => encodeVariant(field, format)) }));

@@ -38,8 +38,8 @@ export function decodeEnvelope(text: string): Envelope {
     if (text === undefined || !/^\d+$/.test(text.trim()) || Number(text) > 0xffffffff) return { ok: false, reason: 'Header.RequestTimeout is not a uint32' };
     requestTimeout = Number(text);
   }
-  const header_: GatewayHeader = { MessageType: messageType, ClientHandle: clientHandle, SessionId: readText(header.SessionId) ?? '', RequestTimeout: requestTimeout };
-  return { ok: true, header: header_, body: parsed.Body };
+  const decoded: GatewayHeader = { MessageType: messageType, ClientHandle: clientHandle, SessionId: readText(header.SessionId) ?? '', RequestTimeout: requestTimeout };
+  return { ok: true, header: decoded, body: parsed.Body };
 }
 
 function readText(value: JsonValue | undefined): string | undefined {
@@ -51,11 +51,11 @@ function readText(value: JsonValue | undefined): string | undefined {
  * The response header: the request's, with "Request" replaced by "Response" in MessageType (all of
  * them, as ASNeG's replace_all does), SessionId always present, RequestTimeout only when not 0.
  */
-export function responseHeader(request: GatewayHeader, status: StatusCode | number, sessionId = request.SessionId): JsonObject {
+export function responseHeader(request: GatewayHeader, status: StatusCode | number): JsonObject {
   const header: JsonObject = {
     MessageType: request.MessageType.replace(/Request/g, 'Response'),
     ClientHandle: request.ClientHandle,
-    SessionId: sessionId,
+    SessionId: request.SessionId,
   };
   if (request.RequestTimeout > 0) header.RequestTimeout = String(request.RequestTimeout);
   header.StatusCode = encodeStatusCode(status);
@@ -63,8 +63,8 @@ export function responseHeader(request: GatewayHeader, status: StatusCode | numb
 }
 
 /** A success carries a Body (`""` when empty); a failure has no Body key at all. */
-export function encodeResponse(request: GatewayHeader, status: StatusCode, body?: JsonValue, sessionId?: string): string {
-  const message: JsonObject = { Header: responseHeader(request, status, sessionId) };
+export function encodeResponse(request: GatewayHeader, status: StatusCode, body?: JsonValue): string {
+  const message: JsonObject = { Header: responseHeader(request, status) };
   if (status.value === 0) message.Body = body ?? '';
   return JSON.stringify(message);
 }
