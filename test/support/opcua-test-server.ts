@@ -30,11 +30,14 @@ export const historyStart = new Date('2024-01-01T00:00:00Z');
 export async function startOpcuaTestServer(options: { port: number }): Promise<OpcuaTestServer> {
   const port = options.port === 0 ? await freePort() : options.port;
   const serverCertificateManager = new OPCUACertificateManager({ rootFolder: testServerPkiFolder, automaticallyAcceptUnknownCertificate: true });
+  // Trusts any user certificate, so tests can log in with an X.509 identity.
+  const userCertificateManager = new OPCUACertificateManager({ rootFolder: path.join(testServerPkiFolder, 'users'), automaticallyAcceptUnknownCertificate: true });
   const server = new OPCUAServer({
     port,
     host: '127.0.0.1',
     hostname: '127.0.0.1',
     serverCertificateManager,
+    userCertificateManager,
     securityPolicies: [SecurityPolicy.None, SecurityPolicy.Basic128Rsa15, SecurityPolicy.Basic256Sha256],
     securityModes: [MessageSecurityMode.None, MessageSecurityMode.Sign, MessageSecurityMode.SignAndEncrypt],
     allowAnonymous: true,
@@ -87,6 +90,7 @@ export async function startOpcuaTestServer(options: { port: number }): Promise<O
     async stop() {
       await server.shutdown(0);
       await serverCertificateManager.dispose();
+      await userCertificateManager.dispose();
     },
   };
 }

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import crypto = require('node:crypto');
+import { readFileSync } from 'node:fs';
+import path = require('node:path');
 import { after, before, describe, it } from 'node:test';
 import { pkcs1v15DecryptionAllowed } from '../../../../lib/dialects/opcua-gateway/security-revert';
 import { policyUri } from '../../../support/gateway-client';
@@ -41,6 +44,24 @@ describe('opcua-gateway: GW_LoginRequest, GW_LogoutRequest, GW_SessionStatusNoti
     const byPolicyId = await client.login({ DiscoveryUrl: gateway.opcua.endpointUrl, UserAuth: { PolicyId: 'UserName', UserName: 'user1', Password: 'password1' } });
     assert.equal(byPolicyId.status, 'Connect', 'several logins per connection are allowed');
     assert.notEqual(byPolicyId.sessionId, byType.sessionId);
+  });
+
+  it('logs in with an X.509 user certificate given as hex DER (ASNeG) and a PEM key', async () => {
+    const fixtures = path.join(__dirname, '..', '..', '..', '..', '..', 'test', 'fixtures', 'tls');
+    const certificate = new crypto.X509Certificate(readFileSync(path.join(fixtures, 'cert.pem'))).raw.toString('hex');
+    const client = await gateway.open();
+    const login = await client.login({
+      DiscoveryUrl: gateway.opcua.endpointUrl, SecurityMode: 'SignAndEncrypt', SecurityPolicyUri: policyUri('Basic256Sha256'),
+      UserAuth: { Type: 'Certificate', Certificate: certificate, PrivateKey: readFileSync(path.join(fixtures, 'key.pem'), 'utf8') },
+    });
+    assert.equal(login.status, 'Connect');
+  });
+
+  it('logs in with SessionMode SecureChannel: Connect, but every service answers BadSessionClosed (as ASNeG)', async () => {
+    const client = await gateway.open();
+    const login = await client.login({ DiscoveryUrl: gateway.opcua.endpointUrl, SessionMode: 'SecureChannel' });
+    assert.equal(login.status, 'Connect');
+    assert.equal((await client.request('GW_ReadRequest', read(setpoint), login.sessionId)).Header.StatusCode, '2149974016');
   });
 
   it('answers a wrong password with LoginResponse 0 and then Disconnect; requests get BadSessionClosed', async () => {
