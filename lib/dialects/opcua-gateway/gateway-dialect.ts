@@ -22,13 +22,16 @@ let nextSessionNumber = 1;
  * JSON services 1:1 onto node-opcua requests and pushes data changes and events.
  *
  * Options (fields of the ws-gateway-server node): `gatewayEndpoints` (allowed endpoint URLs, decision
- * 12), `gatewayPkiFolder` (the gateway's client certificate), `asnegNumbers`, `asnegTimestamps`.
+ * 12), `gatewayPkiFolder` (the gateway's client certificate), `gatewayMaxSessions` (per connection,
+ * default 10), `asnegNumbers`, `asnegTimestamps`.
  */
 export function createOpcuaGatewayDialect(context: DialectContext): Dialect {
   const format = jsonFormatFromOptions(context.options);
   const allowed = AllowedEndpoints.parse(context.options.gatewayEndpoints);
   const folder = typeof context.options.gatewayPkiFolder === 'string' && context.options.gatewayPkiFolder.trim() ? context.options.gatewayPkiFolder.trim() : defaultGatewayPkiFolder();
   const pki = new ClientPki(folder);
+  // ASNeG has no limit; one connection opening sessions without end would exhaust the OPC UA servers.
+  const maxSessions = positiveInteger(context.options.gatewayMaxSessions, 10);
   const sessions = new Map<string, GatewaySession>();
   const envelopes = new WeakMap<DialectMessage, Envelope>();
   const closing = new Set<Promise<void>>();
@@ -77,6 +80,11 @@ export function createOpcuaGatewayDialect(context: DialectContext): Dialect {
         return;
       }
       throw error;
+    }
+    const owned = [...sessions.values()].filter((session) => session.owner === client.id).length;
+    if (owned >= maxSessions) {
+      client.send(encodeFailure(header, StatusCodes.BadTooManySessions, `a connection may hold at most ${maxSessions} sessions`));
+      return;
     }
     const refused = refusal(options);
     if (refused) {
@@ -203,6 +211,11 @@ export function createOpcuaGatewayDialect(context: DialectContext): Dialect {
       await pki.dispose();
     },
   };
+}
+
+function positiveInteger(value: unknown, fallback: number): number {
+  const number = Number(value);
+  return Number.isInteger(number) && number > 0 ? number : fallback;
 }
 
 function messageOf(error: unknown): string {

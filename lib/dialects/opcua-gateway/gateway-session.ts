@@ -173,6 +173,8 @@ export class GatewaySession {
     } catch (error) {
       throw new ServiceError(statusOfError(error), messageOf(error));
     }
+    // An EventEmitter's unheard 'error' would end the process; a failing subscription is only logged.
+    subscription.on('error', (error: Error) => this.listener.log(`session ${this.id}, subscription: ${error.message}`));
     const subscriptionId = subscription.subscriptionId;
     this.subscriptions.set(subscriptionId, { subscription, items: new Map() });
     return new CreateSubscriptionResponse({

@@ -18,11 +18,11 @@ export interface GatewayFixture {
 }
 
 /** A real OPC UA test server and an opcua-gateway endpoint on ephemeral ports that allows only it. */
-export async function startGateway(extraEndpoints: string[] = []): Promise<GatewayFixture> {
+export async function startGateway(extraEndpoints: string[] = [], options: Record<string, unknown> = {}): Promise<GatewayFixture> {
   const opcua = await startOpcuaTestServer({ port: 0 });
   const endpoint = await startEndpoint({
     dialect: 'opcua-gateway',
-    dialectOptions: { gatewayEndpoints: [opcua.endpointUrl, ...extraEndpoints].join('\n'), gatewayPkiFolder: testGatewayPkiFolder },
+    dialectOptions: { gatewayEndpoints: [opcua.endpointUrl, ...extraEndpoints].join('\n'), gatewayPkiFolder: testGatewayPkiFolder, ...options },
   });
   const fixture: GatewayFixture = {
     opcua,
