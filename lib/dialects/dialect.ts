@@ -89,7 +89,8 @@ export interface Dialect {
   /** The protocol's own error answer, or undefined where the protocol has none. */
   encodeError(error: DialectError, request?: DialectMessage): OutgoingFrame | undefined;
   close?(session: ClientSession, code: number, reason: string): void;
-  dispose?(): void;
+  /** Releases what the dialect holds; the endpoint waits for a returned promise (e.g. OPC UA sessions closing). */
+  dispose?(): void | Promise<void>;
 }
 
 /**

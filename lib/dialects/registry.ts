@@ -1,4 +1,5 @@
 import type { DialectFactory } from './dialect';
+import { createOpcuaGatewayDialect } from './opcua-gateway/gateway-dialect';
 import { createRawDialect } from './raw/raw-dialect';
 import { createWinccoaDialect } from './winccoa/winccoa-dialect';
 import { createZatoDialect } from './zato/zato-dialect';
@@ -11,6 +12,7 @@ const factories = new Map<string, DialectFactory>([
   ['raw', createRawDialect],
   ['winccoa', createWinccoaDialect],
   ['zato', createZatoDialect],
+  ['opcua-gateway', createOpcuaGatewayDialect],
 ]);
 
 export function dialectFactory(name: string): DialectFactory | undefined {

@@ -156,7 +156,7 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
     }));
     // The grace timer of each session cuts off clients that do not answer the close frame.
     await Promise.all(closed);
-    this.dialect.dispose?.();
+    await this.dialect.dispose?.();
     this.wss.close();
     const server = this.ownServer;
     if (server) {

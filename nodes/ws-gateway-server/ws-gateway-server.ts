@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import path = require('node:path');
 import type { Server } from 'node:http';
 import type { NodeAPI, NodeDef } from 'node-red';
 import { GatewayEndpoint, PathTakenError, isHttpNodeAuth, parseUserList, type AuthPolicy, type EndpointOptions, type ListenOn, type VerifyClient } from '../../lib/server';
@@ -28,11 +29,14 @@ interface ServerDef extends NodeDef {
   overBudgetCloseSeconds: number | string;
   pingIntervalSeconds: number | string;
   rawTags: string;
+  gatewayEndpoints?: string;
+  gatewayPkiFolder?: string;
 }
 
 
 /** Settings a user may put in settings.js; names follow Node-RED's rule (prefixed by the node type). */
 interface GatewaySettings {
+  userDir?: string;
   httpNodeRoot?: string | false;
   httpNodeAuth?: unknown;
   webSocketNodeVerifyClient?: VerifyClient;
@@ -61,7 +65,7 @@ export = function registerGatewayServer(RED: NodeAPI): void {
         listen,
         dialect: node.dialect,
         // Every field of the node reaches the dialect, so a dialect's own options need no plumbing here.
-        dialectOptions: { ...config },
+        dialectOptions: { ...config, gatewayPkiFolder: gatewayPkiFolder(config, settings) },
         sources: resolveDialectSources(RED, config),
         subprotocols: splitList(config.subprotocols),
         auth: authPolicy(config, node.credentials),
@@ -134,6 +138,13 @@ export = function registerGatewayServer(RED: NodeAPI): void {
     },
   });
 };
+
+/** The opcua-gateway's client certificate lives in the Node-RED user directory unless the node names a folder. */
+function gatewayPkiFolder(config: ServerDef, settings: GatewaySettings): string | undefined {
+  const configured = (config.gatewayPkiFolder ?? '').trim();
+  if (configured) return configured;
+  return settings.userDir ? path.join(settings.userDir, 'ws-gateway-pki', 'opcua-gateway') : undefined;
+}
 
 function authPolicy(config: ServerDef, credentials: GatewayServerCredentials): AuthPolicy {
   if (config.auth === 'users') return { kind: 'users', users: parseUserList(credentials.users) };

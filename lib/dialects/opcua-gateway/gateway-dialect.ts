@@ -1,0 +1,223 @@
+import { MessageSecurityMode, SecurityPolicy, StatusCodes, type StatusCode } from 'node-opcua';
+import { decodeStructure, encodeDataValue, encodeStructure, encodeVariant, JsonDecodeError, jsonFormatFromOptions, type JsonValue } from '../../opcua/json';
+import type { ClientSession } from '../../server/session';
+import type { DecodeResult, Dialect, DialectContext, DialectError, DialectMessage, OutgoingFrame } from '../dialect';
+import { AllowedEndpoints } from './allowed-endpoints';
+import { ClientPki, defaultGatewayPkiFolder } from './client-pki';
+import { decodeEnvelope, encodeFailure, encodeNotify, encodeResponse, type Envelope, type GatewayHeader } from './gateway-envelope';
+import { gatewayServices } from './gateway-services';
+import { GatewaySession, ServiceError, type GatewaySessionListener } from './gateway-session';
+import { decodeLogin, LoginError, type LoginOptions } from './login-request';
+import { pkcs1v15DecryptionAllowed, securityRevertFlag } from './security-revert';
+
+/** Close code for frames ASNeG answers by closing the connection (not JSON, no usable Header). */
+export const invalidEnvelopeCloseCode = 1008;
+
+/** SessionIds are a process-wide counter from "1", as in ASNeG. */
+let nextSessionNumber = 1;
+
+/**
+ * The ASNeG OPC UA WebSocket Gateway (the 8082 API, reference section 3): every logged-in client gets
+ * its own OPC UA session with its own identity, bound to its WebSocket connection; the gateway maps the
+ * JSON services 1:1 onto node-opcua requests and pushes data changes and events.
+ *
+ * Options (fields of the ws-gateway-server node): `gatewayEndpoints` (allowed endpoint URLs, decision
+ * 12), `gatewayPkiFolder` (the gateway's client certificate), `gatewayMaxSessions` (per connection,
+ * default 10), `asnegNumbers`, `asnegTimestamps`.
+ */
+export function createOpcuaGatewayDialect(context: DialectContext): Dialect {
+  const format = jsonFormatFromOptions(context.options);
+  const allowed = AllowedEndpoints.parse(context.options.gatewayEndpoints);
+  const folder = typeof context.options.gatewayPkiFolder === 'string' && context.options.gatewayPkiFolder.trim() ? context.options.gatewayPkiFolder.trim() : defaultGatewayPkiFolder();
+  const pki = new ClientPki(folder);
+  // ASNeG has no limit; one connection opening sessions without end would exhaust the OPC UA servers.
+  const maxSessions = positiveInteger(context.options.gatewayMaxSessions, 10);
+  const sessions = new Map<string, GatewaySession>();
+  const envelopes = new WeakMap<DialectMessage, Envelope>();
+  const closing = new Set<Promise<void>>();
+
+  function release(session: GatewaySession): void {
+    sessions.delete(session.id);
+    const done = session.close().catch((error: unknown) => context.log.warn(`closing gateway session ${session.id}: ${messageOf(error)}`));
+    closing.add(done);
+    void done.finally(() => closing.delete(done));
+  }
+
+  function listenerFor(client: ClientSession, id: string, clientHandle: string): GatewaySessionListener {
+    return {
+      status: (status) => { client.send(encodeNotify('GW_SessionStatusNotify', clientHandle, id, { SessionStatus: status })); },
+      // Keyed per monitored item: a client too slow to read gets the latest value of each item, not a backlog.
+      dataChange: (handle, value) => {
+        client.send(encodeNotify('GW_DataChangeNotify', clientHandle, id, { ClientHandleData: String(handle), Value: encodeDataValue(value, format) }), `gw:${id}:${handle}`);
+      },
+      event: (handle, fields) => {
+        client.send(encodeNotify('GW_EventNotify', clientHandle, id, { ClientHandleData: String(handle), Event: fields.map((field) => encodeVariant(field, format)) }));
+      },
+      log: (message) => context.log.warn(message),
+    };
+  }
+
+  function refusal(login: LoginOptions): { status: StatusCode; reason: string } | undefined {
+    if (!allowed.allows(login.endpointUrl)) {
+      return { status: StatusCodes.BadUserAccessDenied, reason: `${login.endpointUrl} is not an allowed endpoint of this gateway` };
+    }
+    if (login.securityPolicy === SecurityPolicy.Basic128Rsa15 && login.securityMode !== MessageSecurityMode.None && !pkcs1v15DecryptionAllowed()) {
+      return {
+        status: StatusCodes.BadSecurityPolicyRejected,
+        reason: `Basic128Rsa15 needs RSA PKCS#1 v1.5 decryption, which this Node.js refuses (CVE-2023-46809); start Node-RED with ${securityRevertFlag} to allow it, or use Basic256Sha256`,
+      };
+    }
+    return undefined;
+  }
+
+  function login(client: ClientSession, header: GatewayHeader, body: JsonValue): void {
+    let options: LoginOptions;
+    try {
+      options = decodeLogin(body);
+    } catch (error) {
+      if (error instanceof LoginError) {
+        client.send(encodeFailure(header, error.status, error.message));
+        return;
+      }
+      throw error;
+    }
+    const owned = [...sessions.values()].filter((session) => session.owner === client.id).length;
+    if (owned >= maxSessions) {
+      client.send(encodeFailure(header, StatusCodes.BadTooManySessions, `a connection may hold at most ${maxSessions} sessions`));
+      return;
+    }
+    const refused = refusal(options);
+    if (refused) {
+      context.log.warn(`GW_LoginRequest from ${client.info.remote} refused: ${refused.reason}`);
+      client.send(encodeFailure(header, refused.status, refused.reason));
+      return;
+    }
+    const id = String(nextSessionNumber++);
+    // The answer goes out before the session starts connecting, so Connect/Disconnect always follow it.
+    client.send(encodeResponse(header, StatusCodes.Good, { SessionId: id }));
+    sessions.set(id, new GatewaySession(id, client.id, header.ClientHandle, options, pki, listenerFor(client, id, header.ClientHandle)));
+  }
+
+  /** Only the connection that logged in may use a session (decision 6). */
+  function ownSession(client: ClientSession, sessionId: string): GatewaySession | undefined {
+    const session = sessions.get(sessionId);
+    return session && session.owner === client.id ? session : undefined;
+  }
+
+  async function logout(client: ClientSession, header: GatewayHeader): Promise<void> {
+    const session = ownSession(client, header.SessionId);
+    if (!session) {
+      client.send(encodeFailure(header, StatusCodes.BadNotFound, `no session ${header.SessionId} on this connection`));
+      return;
+    }
+    sessions.delete(session.id);
+    await session.close();
+    client.send(encodeResponse(header, StatusCodes.Good, ''));
+  }
+
+  async function service(client: ClientSession, header: GatewayHeader, body: JsonValue): Promise<void> {
+    const session = ownSession(client, header.SessionId);
+    if (!session) {
+      client.send(encodeFailure(header, StatusCodes.BadSessionClosed, `no session ${header.SessionId} on this connection`));
+      return;
+    }
+    const definition = gatewayServices.get(header.MessageType);
+    if (!definition) {
+      client.send(encodeFailure(header, StatusCodes.BadServiceUnsupported, `${header.MessageType} is not a gateway service`));
+      return;
+    }
+    let request;
+    try {
+      request = decodeStructure(definition.request, body, 'Body', format, definition.rules);
+    } catch (error) {
+      if (!(error instanceof JsonDecodeError)) throw error;
+      client.send(encodeFailure(header, StatusCodes.BadInvalidArgument, error.message));
+      return;
+    }
+    const record = request as unknown as Record<string, unknown>;
+    const empty = definition.nonEmpty?.find((field) => !Array.isArray(record[field]) || (record[field] as unknown[]).length === 0);
+    if (empty) {
+      client.send(encodeFailure(header, StatusCodes.BadInvalidArgument, `${empty} is empty`));
+      return;
+    }
+    const requestHeader = record.requestHeader as { timeoutHint?: number } | undefined;
+    if (header.RequestTimeout > 0 && requestHeader) requestHeader.timeoutHint = header.RequestTimeout;
+    let response;
+    try {
+      response = await definition.invoke(session, request);
+    } catch (error) {
+      if (error instanceof ServiceError) {
+        client.send(encodeFailure(header, error.status, error.message));
+        return;
+      }
+      throw error;
+    }
+    let encoded;
+    try {
+      encoded = encodeStructure(response, format);
+    } catch (error) {
+      client.send(encodeFailure(header, StatusCodes.BadDeviceFailure, `the response cannot be encoded: ${messageOf(error)}`));
+      return;
+    }
+    client.send(encodeResponse(header, StatusCodes.Good, encoded));
+  }
+
+  return {
+    name: 'opcua-gateway',
+    subprotocols: ['json'],
+    decode(data: Buffer, isBinary: boolean): DecodeResult {
+      const envelope: Envelope = isBinary ? { ok: false, reason: 'binary frames are not accepted' } : decodeEnvelope(data.toString('utf8'));
+      const message: DialectMessage = envelope.ok
+        ? { type: envelope.header.MessageType, payload: { Header: envelope.header, Body: envelope.body }, handle: envelope.header.ClientHandle }
+        : { type: '', payload: { error: envelope.reason } };
+      envelopes.set(message, envelope);
+      return { ok: true, messages: [message] };
+    },
+    async handle(client: ClientSession, message: DialectMessage): Promise<void> {
+      const envelope = envelopes.get(message);
+      if (!envelope) return;
+      if (!envelope.ok) {
+        // ASNeG closes the connection without an answer; we say why in the close frame.
+        client.close(invalidEnvelopeCloseCode, envelope.reason);
+        return;
+      }
+      const { header, body } = envelope;
+      if (body === undefined) {
+        client.send(encodeFailure(header, StatusCodes.BadInvalidArgument, 'Body is missing'));
+        return;
+      }
+      if (header.MessageType === 'GW_LoginRequest') login(client, header, body);
+      else if (header.MessageType === 'GW_LogoutRequest') await logout(client, header);
+      else await service(client, header, body);
+    },
+    encodeOutgoing(payload: unknown): OutgoingFrame {
+      if (Buffer.isBuffer(payload) || typeof payload === 'string') return payload;
+      if (payload === undefined) throw new Error('msg.payload is undefined: nothing to send');
+      return JSON.stringify(payload);
+    },
+    encodeError(error: DialectError, request?: DialectMessage): OutgoingFrame | undefined {
+      const envelope = request ? envelopes.get(request) : undefined;
+      if (!envelope?.ok) return undefined;
+      const status = error.code === 'busy' ? StatusCodes.BadTooManyOperations : error.code === 'bad-request' ? StatusCodes.BadInvalidArgument : StatusCodes.BadInternalError;
+      return encodeFailure(envelope.header, status, error.message);
+    },
+    close(client: ClientSession): void {
+      // Closing the WebSocket logs out every session created on it.
+      for (const session of [...sessions.values()]) if (session.owner === client.id) release(session);
+    },
+    async dispose(): Promise<void> {
+      for (const session of [...sessions.values()]) release(session);
+      await Promise.all([...closing]);
+      await pki.dispose();
+    },
+  };
+}
+
+function positiveInteger(value: unknown, fallback: number): number {
+  const number = Number(value);
+  return Number.isInteger(number) && number > 0 ? number : fallback;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

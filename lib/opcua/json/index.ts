@@ -1,0 +1,10 @@
+export { JsonDecodeError, isJsonObject, type JsonObject, type JsonValue } from './json-value';
+export { defaultJsonFormat, formatDateTime, formatDouble, formatG6, jsonFormatFromOptions, parseBoolean, parseDateTime, parseInteger, scalarText, type JsonFormat } from './json-format';
+export { decodeStatusCode, encodeStatusCode } from './status-code';
+export { decodeExpandedNodeId, decodeNodeId, encodeExpandedNodeId, encodeNodeId } from './node-id';
+export { decodeBuiltin, decodeLocalizedText, decodeQualifiedName, encodeBuiltin, encodeLocalizedText, encodeQualifiedName } from './builtin-value';
+export { decodeVariant, encodeVariant } from './variant';
+export { decodeDataValue, encodeDataValue } from './data-value';
+export { decodeExtensible, decodeTypedExtensionObject, encodeExtensible, encodeTypedExtensionObject } from './extension-object';
+export { decodeStructure, encodeStructure, type DecodeRules } from './structure';
+export { structureClassByName, type Structure, type StructureClass } from './structure-registry';
