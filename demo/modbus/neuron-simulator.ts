@@ -111,6 +111,11 @@ export class NeuronSimulator {
     this.setFloat(this.requireUnit(unit), address, value);
   }
 
+  /** Sets a holding register as the firmware would (several in one turn land in one poll cycle). */
+  setRegister(unit: number, address: number, value: number): void {
+    this.requireUnit(unit).holding.set(address, value & 0xffff);
+  }
+
   /** The raw holding register, for assertions. */
   register(unit: number, address: number): number {
     return this.word(this.requireUnit(unit), address);

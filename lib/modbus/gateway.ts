@@ -57,6 +57,8 @@ interface UnitState {
   cycles: number;
   wake: (() => void) | undefined;
   kicked: boolean;
+  /** Slow blocks a write touched: read in the next cycle whatever their rate, so the change shows at once. */
+  dirty: Set<ReadBlock>;
 }
 
 /**
@@ -90,6 +92,7 @@ export class ModbusGateway extends EventEmitter<GatewayEvents> {
         cycles: 0,
         wake: undefined,
         kicked: false,
+        dirty: new Set(),
       });
     }
     this.line.on('status', (status) => this.emit('status', status));
@@ -146,10 +149,20 @@ export class ModbusGateway extends EventEmitter<GatewayEvents> {
     await this.send(circuit.unit, pointWrite(point, value));
   }
 
-  /** Sends one write on the line's priority queue and wakes the unit's poller to read it back. */
-  async send(unit: number, request: WriteRequest): Promise<void> {
+  /**
+   * Sends one write on the line's priority queue and wakes the unit's poller to read it back; a caller
+   * with more writes to come passes `readBack = false` and kicks once at the end.
+   */
+  async send(unit: number, request: WriteRequest, readBack = true): Promise<void> {
     await this.line.write(unit, request);
-    this.kick(unit);
+    const state = this.units.get(unit);
+    if (state && request.fc !== 5) {
+      const last = request.address + (request.fc === 16 ? request.values.length : 1) - 1;
+      for (const block of state.blocks) {
+        if (block.table === 'holding' && block.start <= last && request.address < block.start + block.count) state.dirty.add(block);
+      }
+    }
+    if (readBack) this.kick(unit);
   }
 
   /** Reads registers ahead of polling (the read half of a read-modify-write). */
@@ -169,7 +182,8 @@ export class ModbusGateway extends EventEmitter<GatewayEvents> {
     let errors = 0;
     while (this.running) {
       state.kicked = false;
-      const due = state.blocks.filter((block) => state.cycles % block.rate === 0);
+      const due = state.blocks.filter((block) => state.cycles % block.rate === 0 || state.dirty.has(block));
+      state.dirty.clear();
       try {
         const results = await Promise.all(due.map((block) => this.line.read(block.unit, block.table, block.start, block.count)));
         if (!this.running) return;
