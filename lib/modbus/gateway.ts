@@ -181,6 +181,11 @@ export class ModbusGateway extends EventEmitter<GatewayEvents> {
   private async pollLoop(state: UnitState): Promise<void> {
     let errors = 0;
     while (this.running) {
+      if (this.line.status.state !== 'connected') {
+        // A line that is down is the line's problem, reported by its status; the units wait for it.
+        await this.pause(state, this.backoffMaxMs, true);
+        continue;
+      }
       state.kicked = false;
       const due = state.blocks.filter((block) => state.cycles % block.rate === 0 || state.dirty.has(block));
       state.dirty.clear();

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { NodeStatus } from 'node-red';
+import express = require('express');
 import gatewayModbus = require('../../nodes/ws-gateway-modbus/ws-gateway-modbus');
 import { runtimeTags } from '../../nodes/shared/runtime-tags';
 import { NeuronSimulator } from '../../demo/modbus/neuron-simulator';
@@ -31,6 +32,9 @@ describe('ws-gateway-modbus + ws-gateway-server (evok) in Node-RED', () => {
     await helper.startServer();
     // The helper's HTTP server does not serve RED.httpNode itself; route to the one of the current load.
     const app = (helper as unknown as { _app: { use(handler: Middleware): void } })._app;
+    // Node-RED's admin app, mounted on / before httpNode, parses forms and JSON first: do the same.
+    app.use(express.urlencoded({ extended: true }) as unknown as Middleware);
+    app.use(express.json() as unknown as Middleware);
     app.use((request, response, next) => (red ? red.httpNode(request, response, next) : next()));
   });
   afterEach(async () => {
@@ -69,6 +73,9 @@ describe('ws-gateway-modbus + ws-gateway-server (evok) in Node-RED', () => {
     assert.deepEqual(sim.writes, [{ unit: 1, fc: 5, address: 0, value: 1 }]);
     const rest = await fetch(`${helper.url()}/rest/relay/1_01`);
     assert.equal(((await rest.json()) as DeviceObject).value, 1);
+    const posted = await fetch(`${helper.url()}/rest/relay/2_04`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'value=1' });
+    assert.equal(((await posted.json()) as { result: DeviceObject }).result.value, 1, 'a form Node-RED already parsed');
+    assert.equal(sim.output(2, 'ro', 4), true);
     assert.equal((await runtimeTags({}).space.read('neuron/do/1_01')).value, true);
     await runtimeTags({}).space.write('neuron/do/1_01', false);
     assert.equal(sim.output(1, 'do', 1), false);

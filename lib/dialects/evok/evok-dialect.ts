@@ -1,4 +1,4 @@
-import type { Circuit, CycleChanges, UnitStatus } from '../../modbus';
+import type { Circuit, CycleChanges } from '../../modbus';
 import { frameMessage } from '../../server/frame';
 import type { ClientSession } from '../../server/session';
 import type { DecodeResult, Dialect, DialectContext, DialectError, DialectMessage, OutgoingFrame } from '../dialect';
@@ -71,10 +71,6 @@ export function createEvokDialect(context: DialectContext): Dialect {
     if (set.size > 0) push(devices.ordered.filter((circuit) => set.has(circuit)));
   };
 
-  const onUnit = (status: UnitStatus): void => {
-    if (!status.reachable) context.log.warn(`evok: unit ${status.unit} unreachable: ${status.reason ?? ''}`);
-  };
-
   /** One array per distinct filter, framed once and written to every client with that filter. */
   function push(circuits: Circuit[]): void {
     if (filters.size === 0) return;
@@ -94,7 +90,6 @@ export function createEvokDialect(context: DialectContext): Dialect {
 
   gateway?.on('changes', onChanges);
   gateway?.on('cycle', onCycle);
-  gateway?.on('unit', onUnit);
   const unmount = context.sources.evokHttp?.mount(createRestHandler(devices, restRoot(context.options.path), (text) => context.log.warn(text)));
 
   function refuse(code: DialectError['code'], message: string, request?: unknown): DecodeResult {
@@ -175,7 +170,6 @@ export function createEvokDialect(context: DialectContext): Dialect {
     dispose() {
       gateway?.off('changes', onChanges);
       gateway?.off('cycle', onCycle);
-      gateway?.off('unit', onUnit);
       unmount?.();
       devices.dispose();
       filters.clear();

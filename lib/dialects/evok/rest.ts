@@ -99,7 +99,18 @@ function nextCycle(gateway: NonNullable<EvokDevices['gateway']>, unit: number): 
   });
 }
 
-async function readArguments(request: IncomingMessage, json: boolean): Promise<Record<string, unknown>> {
+/** A request an express body parser already read (Node-RED's admin app parses JSON and forms on `/`). */
+interface ParsedRequest extends IncomingMessage {
+  _body?: boolean;
+  body?: unknown;
+}
+
+async function readArguments(request: ParsedRequest, json: boolean): Promise<Record<string, unknown>> {
+  if (request._body === true) {
+    const body = request.body;
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new NotFound('ValidationError', 'the body must be a JSON object or a form');
+    return { ...(body as Record<string, unknown>) };
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
