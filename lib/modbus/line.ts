@@ -148,7 +148,9 @@ export class ModbusLine extends EventEmitter<LineEvents> {
     const t = this.options.transport;
     try {
       if (t.kind === 'tcp') await client.connectTCP(t.host, { port: t.port });
-      else if (t.kind === 'rtu-tcp') await client.connectTcpRTUBuffered(t.host, { port: t.port });
+      // RTU frames (with CRC) over a plain TCP connection, as serial device servers pass them on:
+      // modbus-serial calls this port "telnet"; its TcpRTUBuffered port sends Modbus TCP headers instead.
+      else if (t.kind === 'rtu-tcp') await client.connectTelnet(t.host, { port: t.port });
       else await client.connectRTUBuffered(t.path, { baudRate: t.baudRate, parity: t.parity, dataBits: t.dataBits, stopBits: t.stopBits });
     } catch (error) {
       client.close(() => {});

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import net = require('node:net');
+import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { NodeStatus } from 'node-red';
 import express = require('express');
@@ -96,6 +98,28 @@ describe('ws-gateway-modbus + ws-gateway-server (evok) in Node-RED', () => {
     await waitFor(() => events.some((m) => m.hook === 'ERROR' && /unit-lost/.test(String((m.payload as { message: string }).message))), 'ERROR event');
     sim.setOffline(2, undefined);
     await waitFor(() => statusOfIn()?.fill === 'grey', 'status back to the client count', 4000);
+  });
+
+  it('shows an unreachable line with its reason and serves no events meanwhile', async () => {
+    const probe = net.createServer();
+    await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
+    const closedPort = (probe.address() as AddressInfo).port;
+    await new Promise((done) => probe.close(done));
+    await load(evokFlow(closedPort));
+    const inNode = helper.getNode('in');
+    const statusOfIn = (): NodeStatus | undefined => {
+      const spy = inNode.status as unknown as { getCalls(): Array<{ thisValue: unknown; args: [NodeStatus] }> };
+      return spy.getCalls().filter((call) => call.thisValue === inNode).at(-1)?.args[0];
+    };
+    await waitFor(() => statusOfIn()?.fill === 'red' && /status\.unrea/.test(String(statusOfIn()?.text)), 'red: line unreachable');
+    const modbus = helper.getNode('mb') as unknown as { statusSource: { status: NodeStatus }; gateway: { line: { status: { state: string; reason?: string } } } };
+    assert.equal(modbus.gateway.line.status.state, 'unreachable');
+    assert.match(modbus.gateway.line.status.reason ?? '', /ECONNREFUSED|connect/i);
+    const client = await open();
+    assert.equal(await client.silentFor(200), true);
+    client.send({ cmd: 'all' });
+    const all = await client.nextJson<DeviceObject[]>();
+    assert.ok(all.every((o) => o.value === null), 'nothing read yet: values are null, as in EVOK before the first scan');
   });
 
   it('removes its REST routes and tags on redeploy and adds them again', async () => {

@@ -5,6 +5,7 @@ import { TagSpace, type TagValue } from '../../../lib/tags';
 import { NeuronSimulator } from '../../../demo/modbus/neuron-simulator';
 import { productUnits, startNeuron } from '../../support/modbus';
 import { delay, waitFor } from '../../support/wait';
+import { startRtuBridge } from '../../support/rtu-over-tcp-bridge';
 
 describe('modbus gateway against the Neuron simulator', () => {
   const stops: Array<() => Promise<void>> = [];
@@ -119,6 +120,25 @@ describe('modbus gateway against the Neuron simulator', () => {
     await waitFor(() => gateway.cyclesOf(2) > cycles, 'polling again', 3000);
     assert.deepEqual(sim2.writes, [], 'nothing replayed');
     assert.ok(states.includes('unreachable') && states.at(-1) === 'connected');
+  });
+
+  it('speaks RTU over TCP (a serial device server) with CRC-checked frames', async () => {
+    const sim = new NeuronSimulator({ port: 0 });
+    const port = await sim.start();
+    const bridge = await startRtuBridge(port);
+    const gateway = new ModbusGateway({ line: { transport: { kind: 'rtu-tcp', host: '127.0.0.1', port: bridge.port }, timeoutMs: 500 }, units: productUnits(), pollIntervalMs: 20 });
+    stops.push(async () => { await gateway.close(); await bridge.close(); await sim.stop(); });
+    gateway.start();
+    await waitFor(() => gateway.unitIds.every((unit) => gateway.cyclesOf(unit) > 0), 'polling over RTU');
+    const ai = gateway.circuits(1).find((c) => c.kind === 'ai')!;
+    assert.equal(Math.round((gateway.value(ai) ?? 0) * 1000), 8703);
+    const relay = gateway.circuits(2).find((c) => c.kind === 'ro' && c.id === '2_05')!;
+    await gateway.writePoint(relay, 'value', 1);
+    assert.deepEqual(sim.writes, [{ unit: 2, fc: 5, address: 4, value: 1 }]);
+    await gateway.writePoint(gateway.circuits(1).find((c) => c.kind === 'ao')!, 'value', 2.5);
+    assert.deepEqual(sim.writes[1], { unit: 1, fc: 16, address: 3000, values: [0, 0x4020] });
+    await waitFor(() => gateway.value(relay) === 1, 'read back over RTU');
+    assert.ok(bridge.frames > 5);
   });
 
   it('puts circuits into the tag space: read, write, subscribe, history, quality', async () => {
