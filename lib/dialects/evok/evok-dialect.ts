@@ -90,7 +90,7 @@ export function createEvokDialect(context: DialectContext): Dialect {
 
   gateway?.on('changes', onChanges);
   gateway?.on('cycle', onCycle);
-  const unmount = context.sources.evokHttp?.mount(createRestHandler(devices, restRoot(context.options.path), (text) => context.log.warn(text)));
+  const unmount = context.sources.evokHttp?.mount(createRestHandler(devices, restRoot(context.options.path), context.auth, (text) => context.log.warn(text)));
 
   function refuse(code: DialectError['code'], message: string, request?: unknown): DecodeResult {
     const error: EvokError = { code, message, request };

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Circuit } from '../../modbus';
+import { authenticate, type AuthPolicy } from '../../server/auth';
 import { planSet, runPlan } from './commands';
 import type { EvokDevices } from './devices';
 import { kindsOfDev } from './names';
@@ -19,7 +20,7 @@ class NotFound extends Error {
  * GET all, a device, one property; POST form (`value=1`) or JSON keywords, answered with the device as
  * read back after the write. Every failure is HTTP 404 with `{"success": false, "errors": {...}}`.
  */
-export function createRestHandler(devices: EvokDevices, root: string, log: (text: string) => void): HttpHandler {
+export function createRestHandler(devices: EvokDevices, root: string, auth: AuthPolicy, log: (text: string) => void): HttpHandler {
   const prefix = root.endsWith('/') ? root : `${root}/`;
   return (request, response, next) => {
     const path = (request.url ?? '/').split('?')[0];
@@ -28,8 +29,14 @@ export function createRestHandler(devices: EvokDevices, root: string, log: (text
     const api = parts.shift();
     response.setHeader('Access-Control-Allow-Origin', '*');
     if (request.method === 'OPTIONS') {
-      response.writeHead(204, { 'Access-Control-Allow-Methods': 'GET, POST, OPTIONS', 'Access-Control-Allow-Headers': 'Content-Type' });
+      response.writeHead(204, { 'Access-Control-Allow-Methods': 'GET, POST, OPTIONS', 'Access-Control-Allow-Headers': 'Content-Type, Authorization' });
       response.end();
+      return;
+    }
+    // The REST API is as protected as the WebSocket beside it (EVOK's own has no authentication).
+    if (!authenticate(request, auth).ok) {
+      if (auth.kind === 'users') response.setHeader('WWW-Authenticate', 'Basic realm="evok"');
+      send(response, 401, { success: false, errors: { AuthenticationError: 'authentication required' } });
       return;
     }
     answer(devices, api === 'json', request, parts).then(

@@ -230,4 +230,16 @@ describe('evok dialect', () => {
     await fixture.endpoint.close();
     assert.equal(fixture.handlers.length, 0, 'the REST routes are gone with the endpoint');
   });
+
+  it('protects REST like the WebSocket when the server requires a token', async () => {
+    fixture = await startEvok({}, { kind: 'token', token: 'secret-token' });
+    const refused = await fetch(`${fixture.base}/rest/all`);
+    assert.equal(refused.status, 401);
+    assert.deepEqual(await refused.json(), { success: false, errors: { AuthenticationError: 'authentication required' } });
+    const posted = await fetch(`${fixture.base}/rest/relay/2_01`, { method: 'POST', body: 'value=1', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    assert.equal(posted.status, 401);
+    assert.deepEqual(fixture.sim.writes, []);
+    const allowed = await fetch(`${fixture.base}/rest/relay/2_01`, { headers: { Authorization: 'Bearer secret-token' } });
+    assert.equal(allowed.status, 200);
+  });
 });

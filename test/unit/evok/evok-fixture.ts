@@ -1,7 +1,7 @@
 import http = require('node:http');
 import type { AddressInfo } from 'node:net';
 import type { HttpHandler } from '../../../lib/dialects/evok/sources';
-import { GatewayEndpoint, type HookDelivery } from '../../../lib/server';
+import { GatewayEndpoint, type AuthPolicy, type HookDelivery } from '../../../lib/server';
 import { TagSpace } from '../../../lib/tags';
 import type { NeuronSimulator } from '../../../demo/modbus/neuron-simulator';
 import type { ModbusGateway } from '../../../lib/modbus';
@@ -24,7 +24,7 @@ export interface EvokFixture {
  * A real HTTP server on an ephemeral port with an evok endpoint on /ws, its REST routes mounted the way
  * Node-RED's httpNode mounts them, and a Neuron simulator polled by a real Modbus gateway.
  */
-export async function startEvok(dialectOptions: Record<string, unknown> = {}): Promise<EvokFixture> {
+export async function startEvok(dialectOptions: Record<string, unknown> = {}, auth?: AuthPolicy): Promise<EvokFixture> {
   const neuron = await startNeuron();
   const handlers: HttpHandler[] = [];
   const server = http.createServer((request, response) => {
@@ -42,6 +42,7 @@ export async function startEvok(dialectOptions: Record<string, unknown> = {}): P
     id: 'evok-test',
     listen: { kind: 'path', server, path: '/ws' },
     dialect: 'evok',
+    auth,
     dialectOptions: { path: '/ws', ...dialectOptions },
     sources: {
       modbus: neuron.gateway,
