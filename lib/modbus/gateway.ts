@@ -188,6 +188,7 @@ export class ModbusGateway extends EventEmitter<GatewayEvents> {
       }
       state.kicked = false;
       const due = state.blocks.filter((block) => state.cycles % block.rate === 0 || state.dirty.has(block));
+      const dirty = [...state.dirty];
       state.dirty.clear();
       try {
         const results = await Promise.all(due.map((block) => this.line.read(block.unit, block.table, block.start, block.count)));
@@ -204,6 +205,8 @@ export class ModbusGateway extends EventEmitter<GatewayEvents> {
         if (!state.kicked) await this.pause(state, this.pollIntervalMs, true);
       } catch (error) {
         if (!this.running) return;
+        // What a write touched is read back once the unit answers again.
+        for (const block of dirty) state.dirty.add(block);
         errors++;
         this.setUnitStatus(state, { unit: state.config.unit, reachable: false, reason: error instanceof Error ? error.message : String(error) });
         const backoff = Math.min(Math.max(this.pollIntervalMs, 50) * 2 ** Math.min(errors, 16), this.backoffMaxMs);
