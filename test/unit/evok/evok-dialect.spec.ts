@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
+import { GatewayEndpoint } from '../../../lib/server';
+import { TagSpace } from '../../../lib/tags';
 import { delay, waitFor } from '../../support/wait';
+import { TestClient } from '../../support/ws-client';
 import { nextDevice, startEvok, type DeviceObject, type EvokFixture } from './evok-fixture';
 
 describe('evok dialect', () => {
@@ -229,6 +232,26 @@ describe('evok dialect', () => {
     assert.equal(fixture.handlers.length, 1);
     await fixture.endpoint.close();
     assert.equal(fixture.handlers.length, 0, 'the REST routes are gone with the endpoint');
+  });
+
+  it('without a Modbus connection: warns once, answers all with [] and refuses every set', async () => {
+    const warnings: string[] = [];
+    const endpoint = new GatewayEndpoint({
+      id: 'bare', listen: { kind: 'port', host: '127.0.0.1', port: 0 }, dialect: 'evok', dialectOptions: { evokErrors: true },
+      log: { info() {}, warn: (text) => warnings.push(text), error: (text) => warnings.push(text) },
+    }, new TagSpace());
+    await endpoint.start();
+    try {
+      assert.ok(warnings.some((w) => /no ws-gateway-modbus/.test(w)));
+      const client = await TestClient.open(`ws://127.0.0.1:${endpoint.port}/`);
+      client.send({ cmd: 'all' });
+      assert.deepEqual(await client.nextJson(), []);
+      client.send({ cmd: 'set', dev: 'do', circuit: '1_01', value: 1 });
+      assert.match((await client.nextJson<{ error: string }>()).error, /no do with circuit/);
+      await client.close();
+    } finally {
+      await endpoint.close();
+    }
   });
 
   it('protects REST like the WebSocket when the server requires a token', async () => {
