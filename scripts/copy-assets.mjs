@@ -102,4 +102,14 @@ for (const { base, outDir, html, locales } of plans) {
   }
 }
 
+// Data files that lib/ reads at run time (device profiles) go next to the compiled code that loads them.
+for (const dataDir of ['lib/modbus/profiles']) {
+  const from = path.join(root, dataDir);
+  if (!fs.existsSync(from)) continue;
+  const to = path.join(root, 'dist', dataDir);
+  fs.rmSync(to, { recursive: true, force: true });
+  fs.cpSync(from, to, { recursive: true });
+  copied += countFiles(to);
+}
+
 console.log(`copy-assets: ${copied} files copied for ${plans.length} node sets`);

@@ -20,6 +20,7 @@
 //   DEMO_LOG_LEVEL     Node-RED console log level (default "info")
 //   <simulator switch> e.g. DEMO_OPCUA=0, DEMO_MODBUS=0: run without that simulator
 //   DEMO_SIMULATORS_DIR  load the simulators from this folder instead of dist/demo/simulators (tests)
+//   DEMO_USER_DIR      the Node-RED user directory instead of demo/user-dir (tests run the demo in a temp dir)
 // Arguments after `npm start --` go to Node-RED (e.g. `npm start -- --safe` or `-- -v`).
 //
 // The helpers are exported so that tests can use them without starting anything.
@@ -36,7 +37,7 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 const PACKAGE_JSON = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 export const PACKAGE_NAME = PACKAGE_JSON.name;
 export const HOST = '127.0.0.1';
-export const USER_DIR = path.join(ROOT, 'demo', 'user-dir');
+export const USER_DIR = process.env.DEMO_USER_DIR ? path.resolve(process.env.DEMO_USER_DIR) : path.join(ROOT, 'demo', 'user-dir');
 export const EXAMPLES_DIR = path.join(ROOT, 'examples');
 export const SIMULATORS_DIR = path.join(ROOT, 'dist', 'demo', 'simulators');
 const BUILD_MARKER = path.join(ROOT, 'dist', 'nodes', 'ws-gateway-server', 'ws-gateway-server.js');

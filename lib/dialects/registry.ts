@@ -1,5 +1,6 @@
 import type { DialectFactory } from './dialect';
 import { createOpcuaGatewayDialect } from './opcua-gateway/gateway-dialect';
+import { createEvokDialect } from './evok/evok-dialect';
 import { createRawDialect } from './raw/raw-dialect';
 import { createWinccoaDialect } from './winccoa/winccoa-dialect';
 import { createZatoDialect } from './zato/zato-dialect';
@@ -13,6 +14,7 @@ const factories = new Map<string, DialectFactory>([
   ['winccoa', createWinccoaDialect],
   ['zato', createZatoDialect],
   ['opcua-gateway', createOpcuaGatewayDialect],
+  ['evok', createEvokDialect],
 ]);
 
 export function dialectFactory(name: string): DialectFactory | undefined {

@@ -1,5 +1,8 @@
 import type { NodeAPI } from 'node-red';
 import type { DialectSources } from '../../lib/dialects/dialect';
+import type { HttpHandler } from '../../lib/dialects/evok/sources';
+import type { ModbusConfigNode } from '../ws-gateway-modbus/modbus-node';
+import type { StatusSource } from './source-status';
 
 /** The fields of a ws-gateway-server node that name the config nodes its dialect serves. */
 export interface SourceReferences {
@@ -10,7 +13,41 @@ export interface SourceReferences {
  * Finds the connections (ws-gateway-opcua, ws-gateway-modbus, ...) a server node refers to and hands
  * them to its dialect. Each data-area node adds its own lines here.
  */
-export function resolveDialectSources(_RED: NodeAPI, _config: SourceReferences): DialectSources {
+export function resolveDialectSources(RED: NodeAPI, config: SourceReferences): DialectSources {
   const sources: DialectSources = {};
+  const modbus = modbusNode(RED, config);
+  if (modbus?.gateway) sources.modbus = modbus.gateway;
+  // EVOK clients mix the WebSocket with REST on the same root: Node-RED's httpNode serves it.
+  if (config.dialect === 'evok' && config.listen !== 'port') sources.evokHttp = { mount: (handler) => mountOnHttpNode(RED, handler) };
   return sources;
+}
+
+/** The status of the config nodes a server serves data from, for its flow nodes' status and ERROR hooks. */
+export function resolveStatusSources(RED: NodeAPI, config: SourceReferences): StatusSource[] {
+  const modbus = modbusNode(RED, config);
+  return modbus ? [modbus.statusSource] : [];
+}
+
+function modbusNode(RED: NodeAPI, config: SourceReferences): ModbusConfigNode | undefined {
+  if (config.dialect !== 'evok' || typeof config.modbus !== 'string' || config.modbus === '') return undefined;
+  return (RED.nodes.getNode(config.modbus) as ModbusConfigNode | null) ?? undefined;
+}
+
+interface RouterLayer { handle: unknown }
+interface ExpressLike { use(handler: HttpHandler): void; _router?: { stack: RouterLayer[] } }
+
+/** Adds a handler to RED.httpNode; the remover takes exactly that layer out again (redeploys). */
+function mountOnHttpNode(RED: NodeAPI, handler: HttpHandler): () => void {
+  const app = RED.httpNode as unknown as ExpressLike;
+  let mounted = true;
+  // A removed handler that express still holds passes every request on.
+  const guarded: HttpHandler = (request, response, next) => (mounted ? handler(request, response, next) : next());
+  app.use(guarded);
+  return () => {
+    mounted = false;
+    const stack = app._router?.stack;
+    if (!stack) return;
+    const index = stack.findIndex((layer) => layer.handle === guarded);
+    if (index >= 0) stack.splice(index, 1);
+  };
 }

@@ -1,5 +1,6 @@
 import type { Node } from 'node-red';
 import type { GatewayEndpoint } from '../../lib/server';
+import type { StatusSource } from './source-status';
 
 /** Secrets of a ws-gateway-server, kept in Node-RED's credential store. */
 export interface GatewayServerCredentials {
@@ -16,4 +17,6 @@ export interface GatewayServerNode extends Node<GatewayServerCredentials> {
   dialect: string;
   /** Why there is no endpoint, for the status of the flow nodes. */
   failure: string | undefined;
+  /** The config nodes the server serves data from (ws-gateway-modbus ...), whose state its flow nodes show. */
+  statusSources?: StatusSource[];
 }

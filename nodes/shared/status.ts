@@ -22,12 +22,22 @@ export function followServerStatus(node: Node, server: GatewayServerNode | undef
       node.status({ fill: 'red', shape: 'ring', text: shorten(server.failure ?? 'error') });
       return;
     }
+    // A data source in trouble (a Modbus line or unit unreachable) says more than the client count.
+    const troubled = (server.statusSources ?? []).map((source) => source.status).find((status) => status.fill === 'red' || status.fill === 'yellow');
+    if (troubled) {
+      node.status({ ...troubled, text: shorten(String(troubled.text ?? '')) });
+      return;
+    }
     const status: NodeStatus = { fill: count > 0 ? 'green' : 'grey', shape: 'dot', text: translate('status.clients', { count }) };
     node.status(status);
   };
   show(endpoint.clientCount);
   endpoint.on('clients', show);
-  return () => { endpoint.off('clients', show); };
+  const removers = (server.statusSources ?? []).map((source) => source.onChange(() => show(server.endpoint?.clientCount ?? 0)));
+  return () => {
+    endpoint.off('clients', show);
+    for (const remove of removers) remove();
+  };
 }
 
 /** Status texts should stay short; the full reason is in the log. */

@@ -4,8 +4,9 @@ import type { Server } from 'node:http';
 import type { NodeAPI, NodeDef } from 'node-red';
 import { GatewayEndpoint, PathTakenError, isHttpNodeAuth, parseUserList, type AuthPolicy, type EndpointOptions, type ListenOn, type VerifyClient } from '../../lib/server';
 import { dialectFactory } from '../../lib/dialects/registry';
-import { resolveDialectSources } from '../shared/dialect-sources';
+import { resolveDialectSources, resolveStatusSources } from '../shared/dialect-sources';
 import { runtimeTags } from '../shared/runtime-tags';
+import { forwardSourceProblems } from '../shared/source-status';
 import type { GatewayServerCredentials, GatewayServerNode } from '../shared/server-node';
 
 interface ServerDef extends NodeDef {
@@ -51,6 +52,8 @@ export = function registerGatewayServer(RED: NodeAPI): void {
     node.dialect = config.dialect || 'raw';
     node.endpoint = undefined;
     node.failure = undefined;
+    node.statusSources = resolveStatusSources(RED, config);
+    let stopForwarding = (): void => {};
 
     const fail = (message: string): void => {
       node.failure = message;
@@ -84,6 +87,7 @@ export = function registerGatewayServer(RED: NodeAPI): void {
       };
       const endpoint = new GatewayEndpoint(options, runtimeTags(settings).space);
       node.endpoint = endpoint;
+      stopForwarding = forwardSourceProblems(endpoint.hooks, node.id, node.statusSources);
       endpoint.start().catch((error: unknown) => {
         node.endpoint = undefined;
         if (error instanceof PathTakenError) {
@@ -99,6 +103,7 @@ export = function registerGatewayServer(RED: NodeAPI): void {
     }
 
     node.on('close', (_removed: boolean, done: () => void) => {
+      stopForwarding();
       const endpoint = node.endpoint;
       node.endpoint = undefined;
       if (!endpoint) return done();

@@ -1,0 +1,165 @@
+import { EventEmitter } from 'node:events';
+import type { NodeAPI, NodeDef, NodeStatus } from 'node-red';
+import { isProduct, loadShippedProfile, ModbusGateway, ModbusTagSource, validateGenericCircuits, type DeviceProfile, type Transport, type UnitConfig } from '../../lib/modbus';
+import { runtimeTags } from '../shared/runtime-tags';
+import type { StatusSource } from '../shared/source-status';
+import type { ModbusConfigNode } from './modbus-node';
+
+interface ModbusDef extends NodeDef {
+  transport: 'tcp' | 'rtu-tcp' | 'rtu';
+  host: string;
+  port: number | string;
+  serialPath: string;
+  baudRate: number | string;
+  parity: 'none' | 'even' | 'odd';
+  dataBits: number | string;
+  stopBits: number | string;
+  profile: string;
+  units: string;
+  timeoutMs: number | string;
+  pollIntervalMs: number | string;
+  backoffMaxSeconds: number | string;
+  tagPrefix: string;
+  circuits: unknown;
+}
+
+export = function registerModbus(RED: NodeAPI): void {
+  function GatewayModbus(this: ModbusConfigNode, config: ModbusDef): void {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const translate = (key: string, substitutions?: Record<string, string | number>): string => RED._(`ws-gateway-modbus.${key}`, substitutions);
+    const changes = new EventEmitter<{ change: [NodeStatus, string | undefined] }>();
+    let current: NodeStatus = { fill: 'yellow', shape: 'ring', text: translate('status.connecting') };
+    const setStatus = (status: NodeStatus): void => {
+      if (status.fill === current.fill && status.shape === current.shape && status.text === current.text) return;
+      current = status;
+      changes.emit('change', status, undefined);
+    };
+    const statusSource: StatusSource = {
+      get status() { return current; },
+      onChange(listener) {
+        changes.on('change', listener);
+        return () => { changes.off('change', listener); };
+      },
+    };
+    node.statusSource = statusSource;
+    node.gateway = undefined;
+
+    let tagSourceId: string | undefined;
+    try {
+      const gateway = new ModbusGateway({
+        line: { transport: transportOf(config), timeoutMs: positive(config.timeoutMs, 1000), reconnectMinMs: 500, reconnectMaxMs: positive(config.backoffMaxSeconds, 30) * 1000 },
+        units: unitsOf(config),
+        pollIntervalMs: nonNegative(config.pollIntervalMs, 100),
+        backoffMaxMs: positive(config.backoffMaxSeconds, 30) * 1000,
+      });
+      node.gateway = gateway;
+      const away = new Map<number, string>();
+      const describe = (): void => {
+        const line = gateway.line.status;
+        if (line.state === 'connecting') return setStatus({ fill: 'yellow', shape: 'ring', text: translate('status.connecting') });
+        if (line.state === 'unreachable') return setStatus({ fill: 'red', shape: 'ring', text: translate('status.unreachable', { reason: line.reason }) });
+        if (away.size > 0) {
+          const [unit, reason] = [...away][0];
+          return setStatus({ fill: 'red', shape: 'ring', text: translate('status.unit-unreachable', { unit, reason }) });
+        }
+        const polling = gateway.unitIds.every((unit) => gateway.unitStatus(unit)?.reachable);
+        setStatus(polling
+          ? { fill: 'green', shape: 'dot', text: translate('status.polling', { count: gateway.unitIds.length }) }
+          : { fill: 'green', shape: 'ring', text: translate('status.connected') });
+      };
+      gateway.on('status', (status) => {
+        describe();
+        if (status.state === 'unreachable') {
+          node.warn(translate('errors.line-lost', { line: gateway.line.describe(), reason: status.reason }));
+          changes.emit('change', current, translate('errors.line-lost', { line: gateway.line.describe(), reason: status.reason }));
+        }
+      });
+      gateway.on('unit', (status) => {
+        if (status.reachable) away.delete(status.unit);
+        else away.set(status.unit, status.reason ?? '');
+        describe();
+        if (!status.reachable && gateway.line.status.state === 'connected') {
+          const text = translate('errors.unit-lost', { unit: status.unit, reason: status.reason ?? '' });
+          node.warn(text);
+          changes.emit('change', current, text);
+        }
+      });
+      gateway.on('cycle', () => { if (current.fill !== 'green' || current.shape !== 'dot') describe(); });
+      const tags = runtimeTags(RED.settings as unknown as { wsGatewayServerHistorySize?: unknown }).space;
+      tagSourceId = `modbus:${node.id}`;
+      tags.addSource(new ModbusTagSource(tagSourceId, gateway, (config.tagPrefix || 'modbus').trim()));
+      gateway.start();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      node.error(message);
+      setStatus({ fill: 'red', shape: 'ring', text: message });
+    }
+
+    node.on('close', (_removed: boolean, done: () => void) => {
+      const gateway = node.gateway;
+      node.gateway = undefined;
+      if (tagSourceId) runtimeTags(RED.settings as unknown as { wsGatewayServerHistorySize?: unknown }).space.removeSource(tagSourceId);
+      changes.removeAllListeners();
+      if (!gateway) return done();
+      gateway.close().then(done, () => done());
+    });
+  }
+
+  RED.nodes.registerType('ws-gateway-modbus', GatewayModbus);
+};
+
+function transportOf(config: ModbusDef): Transport {
+  if (config.transport === 'rtu') {
+    if (!config.serialPath) throw new Error('RTU needs a serial port');
+    const parity = config.parity === 'even' || config.parity === 'odd' ? config.parity : 'none';
+    return { kind: 'rtu', path: config.serialPath, baudRate: positive(config.baudRate, 19200), parity, dataBits: Number(config.dataBits) === 7 ? 7 : 8, stopBits: Number(config.stopBits) === 2 ? 2 : 1 };
+  }
+  const port = Number(config.port);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`invalid port ${String(config.port)}`);
+  return { kind: config.transport === 'rtu-tcp' ? 'rtu-tcp' : 'tcp', host: config.host || '127.0.0.1', port };
+}
+
+/** The units and their profiles: a product brings its own units; a board or generic profile goes on each listed unit. */
+function unitsOf(config: ModbusDef): UnitConfig[] {
+  const name = config.profile || 'neuron-l533';
+  let profile: DeviceProfile;
+  if (name === 'generic') {
+    const rows = typeof config.circuits === 'string' ? JSON.parse(config.circuits || '[]') as unknown : config.circuits ?? [];
+    profile = { model: 'generic', circuits: validateGenericCircuits(rows), maxGap: 8 };
+  } else {
+    const loaded = loadShippedProfile(name);
+    if (isProduct(loaded)) {
+      return loaded.units.map(({ unit, profile: board }) => {
+        const boardProfile = loadShippedProfile(board);
+        if (isProduct(boardProfile)) throw new Error(`${board} is not a board profile`);
+        return { unit, profile: boardProfile };
+      });
+    }
+    profile = loaded;
+  }
+  return parseUnits(config.units).map((unit) => ({ unit, profile }));
+}
+
+/** "1", "1,2,5" or "1-3". */
+function parseUnits(text: string | undefined): number[] {
+  const units = new Set<number>();
+  for (const part of (text || '1').split(',').map((p) => p.trim()).filter((p) => p.length > 0)) {
+    const range = /^(\d+)\s*-\s*(\d+)$/.exec(part);
+    const [from, to] = range ? [Number(range[1]), Number(range[2])] : [Number(part), Number(part)];
+    if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to > 255 || from > to) throw new Error(`invalid unit ids "${text}"`);
+    for (let unit = from; unit <= to; unit++) units.add(unit);
+  }
+  return [...units];
+}
+
+function positive(value: number | string | undefined, fallback: number): number {
+  const number = Number(value);
+  return Number.isFinite(number) && number > 0 ? number : fallback;
+}
+
+function nonNegative(value: number | string | undefined, fallback: number): number {
+  if (value === '' || value === undefined) return fallback;
+  const number = Number(value);
+  return Number.isFinite(number) && number >= 0 ? number : fallback;
+}
