@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensurePythonClient } from './ensure-python-client.mjs';
 
 function specs(dir) {
   return readdirSync(dir).flatMap((entry) => {
@@ -22,6 +23,9 @@ if (files.length === 0) {
   console.error('no spec files found under dist/test');
   process.exit(1);
 }
+
+// Seed acceptance tests (test/e2e) drive the demo with the seeds' own Python client.
+if (files.some((file) => file.includes('/e2e/')) && !ensurePythonClient()) process.exit(1);
 
 const isRevert = (file) => file.endsWith('.revert.spec.js');
 const runs = [
