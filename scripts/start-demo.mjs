@@ -12,8 +12,9 @@
 //
 // Environment:
 //   PORT               Node-RED port (default 1880); Node-RED listens on 127.0.0.1 only
-//   DEMO_NODE_FLAGS    extra Node.js flags for the Node-RED process, space separated
-//                      (e.g. "--security-revert=CVE-2023-46809")
+//   DEMO_NODE_FLAGS    Node.js flags for the Node-RED process, space separated; default
+//                      "--security-revert=CVE-2023-46809" so that OPC UA Basic128Rsa15 (RSA PKCS#1 v1.5)
+//                      works in the demo; set it to "" to run Node-RED without it
 //   DEMO_SKIP_BUILD    1 = never build, use dist/ as it is
 //   DEMO_KEEP_FLOWS    1 = keep an existing demo/user-dir/flows.json (and flows_cred.json) instead of
 //                      rewriting it from the examples
@@ -79,6 +80,14 @@ export function parsePort(value) {
   }
   return port;
 }
+
+/**
+ * Flags Node-RED gets when DEMO_NODE_FLAGS is unset. Node 20 refuses RSA PKCS#1 v1.5 decryption (the
+ * Marvin attack, CVE-2023-46809) unless reverted; OPC UA's Basic128Rsa15 policy needs it, and the seed's
+ * gateway login uses that policy. Only the demo reverts it; `npm start` gives the same flag to this process
+ * for the embedded OPC UA server.
+ */
+export const DEFAULT_NODE_FLAGS = '--security-revert=CVE-2023-46809';
 
 /** DEMO_NODE_FLAGS split at blanks (no quoting: Node flags do not need any). */
 export function parseNodeFlags(value) {
@@ -492,7 +501,7 @@ function printBanner({ port, endpoints, started, skipped }) {
 
 async function main() {
   const port = parsePort(process.env.PORT);
-  const nodeFlags = parseNodeFlags(process.env.DEMO_NODE_FLAGS);
+  const nodeFlags = parseNodeFlags(process.env.DEMO_NODE_FLAGS ?? DEFAULT_NODE_FLAGS);
 
   let stopRequested = false;
   let child;
