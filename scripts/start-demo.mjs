@@ -346,7 +346,15 @@ function writePackageJson(userDir) {
  * Creates or refreshes the Node-RED user directory. Returns the flow configuration it holds.
  * `keepFlows`: leave an existing flows.json / flows_cred.json alone.
  */
-export function prepareUserDir({ userDir = USER_DIR, root = ROOT, examplesDir = EXAMPLES_DIR, keepFlows = false } = {}) {
+/** The examples' clients call the demo's own endpoints at 127.0.0.1:1880; they follow PORT when it moves the demo. */
+export function followDemoPort(flows, port) {
+  if (port === 1880) return flows;
+  return flows.map((node) => (node.type === 'ws-gateway-client' && typeof node.url === 'string'
+    ? { ...node, url: node.url.replace(`//${HOST}:1880/`, `//${HOST}:${port}/`) }
+    : node));
+}
+
+export function prepareUserDir({ userDir = USER_DIR, root = ROOT, examplesDir = EXAMPLES_DIR, keepFlows = false, port = 1880 } = {}) {
   fs.mkdirSync(userDir, { recursive: true });
   fs.writeFileSync(path.join(userDir, 'settings.js'), settingsSource());
   writePackageJson(userDir);
@@ -358,6 +366,7 @@ export function prepareUserDir({ userDir = USER_DIR, root = ROOT, examplesDir = 
     return { flows: JSON.parse(fs.readFileSync(flowsFile, 'utf8')), files: [] };
   }
   const merged = mergeExampleFlows(examplesDir);
+  merged.flows = followDemoPort(merged.flows, port);
   fs.writeFileSync(flowsFile, `${JSON.stringify(merged.flows, null, 4)}\n`);
   fs.writeFileSync(path.join(userDir, 'flows_cred.json'), `${JSON.stringify(merged.credentials, null, 4)}\n`);
   const tabs = merged.flows.filter((node) => node.type === 'tab').length;
@@ -523,7 +532,7 @@ async function main() {
     const reason = buildReason();
     if (reason) build(reason);
   }
-  const { flows } = prepareUserDir({ keepFlows: isSwitchedOn(process.env.DEMO_KEEP_FLOWS) });
+  const { flows } = prepareUserDir({ keepFlows: isSwitchedOn(process.env.DEMO_KEEP_FLOWS), port });
   const endpoints = describeEndpoints(flows, port);
 
   const { started, skipped } = await startSimulators(await loadSimulators(process.env.DEMO_SIMULATORS_DIR || SIMULATORS_DIR), process.env, () => stopRequested);
