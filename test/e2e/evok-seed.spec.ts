@@ -1,16 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net = require('node:net');
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { runPython, startDemo, type RunningDemo } from '../support/demo';
+import { freePort } from '../support/ports';
 import { delay } from '../support/wait';
-
-const ROOT = resolve(__dirname, '..', '..', '..');
-const PYTHON = '/usr/bin/python3';
 
 /**
  * The seed's three client programs (websocket-client's WebSocketApp printing what it receives), written
@@ -32,83 +26,35 @@ function listener(url: string, onOpen: string): string {
   ].join('\n');
 }
 
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((done) => probe.close(done));
-  return port;
-}
-
-/** Runs a Python client for `ms` (or until it exits) and returns its output lines. */
-function runPython(file: string, ms: number): Promise<string[]> {
-  return new Promise((done, fail) => {
-    const child = spawn(PYTHON, ['-u', file], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { out += chunk.toString(); });
-    const timer = setTimeout(() => child.kill('SIGTERM'), ms);
-    child.once('error', fail);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      done(out.split('\n').filter((line) => line.length > 0));
-    });
-  });
-}
-
 function arrays(lines: string[]): Array<Array<Record<string, unknown>>> {
   return lines.filter((line) => line.startsWith('Received message: ')).map((line) => JSON.parse(line.slice('Received message: '.length)) as Array<Record<string, unknown>>);
 }
 
 describe('the seed examples with Python websocket-client against npm start', () => {
-  let demo: ChildProcess;
+  let demo: RunningDemo;
   let dir: string;
   let httpPort: number;
-  let log = '';
 
   before(async () => {
-    httpPort = await freePort();
     const modbusPort = await freePort();
-    dir = mkdtempSync(join(tmpdir(), 'evok-seed-'));
-    const { prepareUserDir } = await import(pathToFileURL(join(ROOT, 'scripts', 'start-demo.mjs')).href) as { prepareUserDir(options: { userDir: string }): unknown };
-    prepareUserDir({ userDir: dir });
-    // The example flow points at the demo's fixed simulator port; this run uses a free one.
-    const flowsFile = join(dir, 'flows.json');
-    writeFileSync(flowsFile, readFileSync(flowsFile, 'utf8').replace(/"port": 5020,/g, `"port": ${modbusPort},`));
-    demo = spawn(process.execPath, [join(ROOT, 'scripts', 'start-demo.mjs')], {
-      cwd: ROOT,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, PORT: String(httpPort), DEMO_MODBUS_PORT: String(modbusPort), DEMO_USER_DIR: dir, DEMO_KEEP_FLOWS: '1', DEMO_SKIP_BUILD: '1', DEMO_LOG_LEVEL: 'warn' },
+    demo = await startDemo({
+      env: { DEMO_MODBUS_PORT: String(modbusPort), DEMO_OPCUA: '0' },
+      // The example flow points at the demo's fixed simulator port; this run uses a free one.
+      editFlows: (flows) => flows.replace(/"port": 5020,/g, `"port": ${modbusPort},`),
+      ready: async (port) => {
+        const response = await fetch(`http://127.0.0.1:${port}/rest/relay/1_01`);
+        return response.status === 200 && ((await response.json()) as { value: unknown }).value !== null;
+      },
     });
-    demo.stdout?.on('data', (chunk: Buffer) => { log += chunk.toString(); });
-    demo.stderr?.on('data', (chunk: Buffer) => { log += chunk.toString(); });
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      if (Date.now() > deadline) throw new Error(`the demo did not come up:\n${log}`);
-      try {
-        const response = await fetch(`http://127.0.0.1:${httpPort}/rest/relay/1_01`);
-        if (response.status === 200 && ((await response.json()) as { value: unknown }).value !== null) break;
-      } catch {
-        // not listening yet
-      }
-      await delay(250);
-    }
+    ({ dir, httpPort } = demo);
   });
 
-  after(async () => {
-    if (demo?.pid !== undefined && demo.exitCode === null) {
-      const exited = new Promise((done) => demo.once('exit', done));
-      process.kill(-demo.pid, 'SIGINT');
-      await Promise.race([exited, delay(15_000)]);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(async () => { await demo?.stop(); });
 
   it('1: without a filter, device arrays arrive (the analog inputs that drift)', async () => {
     const file = join(dir, 'listen.py');
     writeFileSync(file, listener(`ws://127.0.0.1:${httpPort}/ws`, 'pass'));
-    const lines = await runPython(file, 2500);
+    const lines = await runPython(file, [], 2500);
     assert.equal(lines[0], 'WebSocket connection opened');
     const received = arrays(lines);
     assert.ok(received.length >= 2, lines.join('\n'));
@@ -132,9 +78,9 @@ describe('the seed examples with Python websocket-client against npm start', () 
       'print("WebSocket send RO 1.01 to HIGH", flush=True)',
       'ws.close()',
     ].join('\n')));
-    const listening = runPython(filtered, 4000);
+    const listening = runPython(filtered, [], 4000);
     await delay(1000);
-    const setOutput = await runPython(setter, 5000);
+    const setOutput = await runPython(setter, [], 5000);
     assert.deepEqual(setOutput, ['WebSocket connection opened', 'WebSocket send RO 1.01 to HIGH', 'WebSocket connection closed']);
     for (const [path, value] of [['ao/2_03', '5.9'], ['ao/2_04', '1.3'], ['relay/1_01', '0']]) {
       await fetch(`http://127.0.0.1:${httpPort}/rest/${path}`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `value=${value}` });

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import net = require('node:net');
 import path = require('node:path');
 import { after, afterEach, before, describe, it } from 'node:test';
 import { opcuaGatewayFlow } from '../fixtures/flows/opcua-gateway-flows';
@@ -12,6 +10,7 @@ import { collect, helper, load, wsUrl } from '../support/node-red';
 import { startOpcuaTestServer, type OpcuaTestServer } from '../support/opcua-test-server';
 import { openHandles, waitFor } from '../support/wait';
 import { testGatewayPkiFolder } from '../unit/dialects/opcua-gateway/gateway-fixture';
+import { freePort } from '../support/ports';
 
 const setpoint = { IdType: '1', Id: 'Setpoint', Namespace: '1' };
 
@@ -104,10 +103,3 @@ describe('ws-gateway-server with the opcua-gateway dialect in Node-RED', () => {
   });
 });
 
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import net = require('node:net');
 import { after, afterEach, before, describe, it } from 'node:test';
 import bcrypt from 'bcryptjs';
@@ -9,6 +8,7 @@ import { echoFlow, helperNode, inNode, outNode, serverNode } from '../fixtures/f
 import { collect, helper, load, wsUrl } from '../support/node-red';
 import { delay, openHandles, waitFor } from '../support/wait';
 import { basicAuth, refusedStatus, TestClient } from '../support/ws-client';
+import { freePort } from '../support/ports';
 
 const defaultSettings = { ...helper.settings({}) };
 
@@ -27,13 +27,6 @@ function serverOf(id = 'srv'): GatewayServerNode {
   return helper.getNode(id) as unknown as GatewayServerNode;
 }
 
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 describe('ws-gateway nodes with the raw dialect', () => {
   const clients: TestClient[] = [];

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ROOT, runPython, startDemo, type RunningDemo } from '../support/demo';
+import { freePort } from '../support/ports';
+import { TestClient } from '../support/ws-client';
+
+/**
+ * The seeds' Python examples of the ASNeG gateway (001) and WinCC OA (003), run unchanged but for their
+ * URLs (test/seeds/*.py say what else differs) against `npm start` on free ports.
+ */
+describe('the OPC UA gateway and WinCC OA seed examples against npm start', () => {
+  let demo: RunningDemo;
+  let gatewayPort: number;
+  let opcuaPort: number;
+
+  before(async () => {
+    gatewayPort = await freePort();
+    opcuaPort = await freePort();
+    demo = await startDemo({
+      env: { DEMO_OPCUA_PORT: String(opcuaPort), DEMO_MODBUS: '0' },
+      // The example flows name the demo's fixed ports; this run uses free ones.
+      editFlows: (flows) => flows
+        .replace(/"port": 8082,/g, `"port": ${gatewayPort},`)
+        .replace(/opc\.tcp:\/\/127\.0\.0\.1:4840/g, `opc.tcp://127.0.0.1:${opcuaPort}`),
+      ready: async (httpPort) => {
+        const client = await TestClient.open(`ws://127.0.0.1:${httpPort}/winccoa?username=demo&password=demo`);
+        await client.close();
+        const gateway = await TestClient.open(`ws://127.0.0.1:${gatewayPort}`);
+        await gateway.close();
+        return true;
+      },
+    });
+  });
+
+  after(async () => { await demo?.stop(); });
+
+  it('001: logs in with SignAndEncrypt / Basic128Rsa15 / user1, hears Connect, logs out', async () => {
+    const lines = await runPython(join(ROOT, 'test', 'seeds', 'opcua_gateway_seed.py'), [`ws://127.0.0.1:${gatewayPort}`, `opc.tcp://127.0.0.1:${opcuaPort}`], 30_000);
+    assert.deepEqual(lines.map((line) => JSON.parse(line) as unknown), [
+      { Header: { MessageType: 'GW_LoginResponse', ClientHandle: 'client-handle', SessionId: '', StatusCode: '0' }, Body: { SessionId: '1' } },
+      { Header: { MessageType: 'GW_SessionStatusNotify', ClientHandle: 'client-handle', SessionId: '1' }, Body: { SessionStatus: 'Connect' } },
+      { Header: { MessageType: 'GW_LogoutResponse', ClientHandle: 'client-handle', SessionId: '1', StatusCode: '0' }, Body: '' },
+    ], demo.log());
+  });
+
+  it('003: prints values for DpGetPeriod, DpGet, DpSet and a stream of DpConnect results, with no exception', async () => {
+    const lines = await runPython(join(ROOT, 'test', 'seeds', 'winccoa_seed.py'), [`ws://127.0.0.1:${demo.httpPort}/winccoa`], 7000);
+    const output = lines.join('\n');
+    assert.doesNotMatch(output, /Traceback|Error:|Exception/, output);
+    const period = JSON.parse(lines[0]) as number[];
+    assert.ok(Array.isArray(period) && period.length > 100 && period.every((value) => typeof value === 'number'), lines[0]);
+    assert.match(output, /"DpGetResult": \{\s+"Error": 0,\s+"Values": \{\s+"System1:ExampleDP_Trend1\.:_original\.\._value": -?\d/);
+    assert.match(output, /"DpSetResult": \{\s+"Error": 0\s+\}/);
+    const hotlinks = lines.filter((line) => line.startsWith("{'DpConnectResult': {'Values': {'System1:ExampleDP_Trend1.:_online.._value': "));
+    assert.ok(hotlinks.length >= 3, output);
+  });
+});

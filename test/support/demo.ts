@@ -1,0 +1,86 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { freePort } from './ports';
+import { delay } from './wait';
+
+export const ROOT = resolve(__dirname, '..', '..', '..');
+export const PYTHON = '/usr/bin/python3';
+
+export interface RunningDemo {
+  httpPort: number;
+  dir: string;
+  log(): string;
+  stop(): Promise<void>;
+}
+
+export interface DemoOptions {
+  /** Environment for scripts/start-demo.mjs (simulator ports and switches). */
+  env: Record<string, string>;
+  /** Edits of the merged example flows, e.g. moving a fixed port to a free one. */
+  editFlows?(flowsJson: string): string;
+  /** Resolves true once the demo answers what the test needs. */
+  ready(httpPort: number): Promise<boolean>;
+}
+
+/**
+ * Runs the real `npm start` launcher (scripts/start-demo.mjs, with the flag the demo needs) on free
+ * ports in a temporary user directory, as a user would, and waits until it is ready.
+ */
+export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
+  const httpPort = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'ws-gateway-demo-'));
+  const { prepareUserDir } = await import(pathToFileURL(join(ROOT, 'scripts', 'start-demo.mjs')).href) as { prepareUserDir(options: { userDir: string; port: number }): unknown };
+  prepareUserDir({ userDir: dir, port: httpPort });
+  const flowsFile = join(dir, 'flows.json');
+  if (options.editFlows) writeFileSync(flowsFile, options.editFlows(readFileSync(flowsFile, 'utf8')));
+  let log = '';
+  const demo: ChildProcess = spawn(process.execPath, ['--security-revert=CVE-2023-46809', join(ROOT, 'scripts', 'start-demo.mjs')], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, PORT: String(httpPort), DEMO_USER_DIR: dir, DEMO_KEEP_FLOWS: '1', DEMO_SKIP_BUILD: '1', DEMO_LOG_LEVEL: 'warn', ...options.env },
+  });
+  demo.stdout?.on('data', (chunk: Buffer) => { log += chunk.toString(); });
+  demo.stderr?.on('data', (chunk: Buffer) => { log += chunk.toString(); });
+  const stop = async (): Promise<void> => {
+    if (demo.pid !== undefined && demo.exitCode === null) {
+      const exited = new Promise((done) => demo.once('exit', done));
+      process.kill(-demo.pid, 'SIGINT');
+      await Promise.race([exited, delay(15_000)]);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (demo.exitCode !== null || Date.now() > deadline) {
+      await stop();
+      throw new Error(`the demo did not come up:\n${log}`);
+    }
+    try {
+      if (await options.ready(httpPort)) break;
+    } catch {
+      // not listening yet
+    }
+    await delay(250);
+  }
+  return { httpPort, dir, log: () => log, stop };
+}
+
+/** Runs a Python client for at most `ms` and returns its output lines (stdout and stderr). */
+export function runPython(file: string, args: string[], ms: number): Promise<string[]> {
+  return new Promise((done, fail) => {
+    const child = spawn(PYTHON, ['-u', file, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+    const timer = setTimeout(() => child.kill('SIGTERM'), ms);
+    child.once('error', fail);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      done(out.split('\n').filter((line) => line.length > 0));
+    });
+  });
+}
