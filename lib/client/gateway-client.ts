@@ -9,6 +9,8 @@ import { PendingReplies, type InvokeReply } from './pending-replies';
 import { ReadyGate } from './ready-gate';
 import { clientResponseFrame, createSessionFrame, invokeServiceFrame } from './zato-client-frames';
 import { FORBIDDEN_TEXT, isRecord, metaString, parseZatoFrame, zatoId, ZatoMsgType, type ZatoFrame } from './zato-wire';
+import { messageOf } from '../util/errors';
+import { toBuffer } from '../util/ws-data';
 
 export type ClientState = 'connecting' | 'connected' | 'disconnected' | 'auth-failed' | 'stopped';
 
@@ -510,14 +512,4 @@ function toReply(frame: ZatoFrame, inReplyTo: string): InvokeReply {
   const errorMessage = metaString(frame.meta, 'error_message');
   if (errorMessage !== undefined) reply.error_message = errorMessage;
   return reply;
-}
-
-function toBuffer(data: WebSocket.RawData): Buffer {
-  if (Buffer.isBuffer(data)) return data;
-  if (Array.isArray(data)) return Buffer.concat(data);
-  return Buffer.from(data);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import ModbusRTU from 'modbus-serial';
 import type { Table } from './profile';
+import { messageOf } from '../util/errors';
 
 /** How the line reaches its devices. */
 export type Transport =
@@ -213,9 +214,4 @@ function classify(error: unknown): ModbusError {
   if (typeof e?.modbusCode === 'number') return new ModbusError(`Modbus exception ${e.modbusCode}: ${message}`, true);
   if (e?.errno === 'ETIMEDOUT') return new ModbusError(`no answer within the response timeout (${message})`, true);
   return new ModbusError(message, false);
-}
-
-function messageOf(error: unknown): string {
-  const e = error as { message?: string; code?: string; errno?: string } | undefined;
-  return e?.message || e?.code || e?.errno || String(error);
 }

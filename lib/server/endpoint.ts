@@ -14,6 +14,8 @@ import { HookBus, type HookDelivery } from './hooks';
 import { passesHttpNodeAuth } from './http-node-auth';
 import { ClientSession, CloseCode, type SessionInfo } from './session';
 import { normalisePath, routeUpgrades } from './upgrade-router';
+import { messageOf } from '../util/errors';
+import { toBuffer } from '../util/ws-data';
 
 const silentLog: EndpointLogger = { info() {}, warn() {}, error() {} };
 
@@ -348,14 +350,4 @@ function closeCodeOfProtocolError(error: Error): number {
     case 'WS_ERR_INVALID_UTF8': return 1007;
     default: return 1002;
   }
-}
-
-function toBuffer(data: WebSocket.RawData): Buffer {
-  if (Buffer.isBuffer(data)) return data;
-  if (Array.isArray(data)) return Buffer.concat(data);
-  return Buffer.from(data);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { NodeAPI, NodeDef } from 'node-red';
 import { clientDefaults, defaultClientId, GatewayClient, type ClientTls, type GatewayClientOptions } from '../../lib/client';
 import type { GatewayClientCredentials, GatewayClientNode } from './client-node';
+import { messageOf } from '../../lib/util/errors';
 
 interface ClientDef extends NodeDef {
   url: string;
@@ -131,8 +132,4 @@ function seconds(value: number | string | undefined, fallbackMs: number, zeroAll
   if (value === undefined || value === '' || !Number.isFinite(number) || number < 0) return fallbackMs;
   if (number === 0) return zeroAllowed ? 0 : fallbackMs;
   return Math.round(number * 1000);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -8,6 +8,7 @@ import { FLOW_TAG_SOURCE_ID } from '../../lib/tags';
 import type { GatewayClientNode } from '../ws-gateway-client/client-node';
 import { followClientStatus } from '../ws-gateway-client/client-status';
 import { runClientAction, type ClientAction } from './client-actions';
+import { asError } from '../../lib/util/errors';
 
 type OutAction = 'reply' | 'broadcast' | 'publish';
 
@@ -122,8 +123,4 @@ function replyContext(msg: GatewayOutMessage): ReplyContext {
   if (typeof gateway.status === 'number') context.status = gateway.status;
   if (typeof gateway.error === 'string') context.error = gateway.error;
   return context;
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
 }

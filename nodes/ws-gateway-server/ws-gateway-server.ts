@@ -8,6 +8,7 @@ import { resolveDialectSources, resolveStatusSources } from '../shared/dialect-s
 import { runtimeTags } from '../shared/runtime-tags';
 import { forwardSourceProblems } from '../shared/source-status';
 import type { GatewayServerCredentials, GatewayServerNode } from '../shared/server-node';
+import { messageOf } from '../../lib/util/errors';
 
 interface ServerDef extends NodeDef {
   [field: string]: unknown;
@@ -176,8 +177,4 @@ function positive(value: number | string | undefined, fallback: number): number 
 function nonNegative(value: number | string | undefined, fallback: number): number {
   const number = Number(value);
   return Number.isFinite(number) && number >= 0 ? number : fallback;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

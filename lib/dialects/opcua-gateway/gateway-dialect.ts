@@ -9,6 +9,7 @@ import { gatewayServices } from './gateway-services';
 import { GatewaySession, ServiceError, type GatewaySessionListener } from './gateway-session';
 import { decodeLogin, LoginError, type LoginOptions } from './login-request';
 import { pkcs1v15DecryptionAllowed, securityRevertFlag } from './security-revert';
+import { messageOf } from '../../util/errors';
 
 /** Close code for frames ASNeG answers by closing the connection (not JSON, no usable Header). */
 export const invalidEnvelopeCloseCode = 1008;
@@ -216,8 +217,4 @@ export function createOpcuaGatewayDialect(context: DialectContext): Dialect {
 function positiveInteger(value: unknown, fallback: number): number {
   const number = Number(value);
   return Number.isInteger(number) && number > 0 ? number : fallback;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

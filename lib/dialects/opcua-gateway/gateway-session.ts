@@ -6,6 +6,7 @@ import {
 import type { ClientPki } from './client-pki';
 import type { LoginOptions } from './login-request';
 import { statusOfError } from './service-error';
+import { messageOf } from '../../util/errors';
 
 export type SessionStatus = 'Connect' | 'Disconnect';
 
@@ -267,8 +268,4 @@ export class GatewaySession {
     await this.client.disconnect().catch(() => undefined);
     await this.started;
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
