@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
 import net = require('node:net');
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import bcrypt from 'bcryptjs';
 import type { Node } from 'node-red';
 import type { GatewayServerNode } from '../../nodes/shared/server-node';
 import { echoFlow, helperNode, inNode, outNode, serverNode } from '../fixtures/flows/raw-flows';
-import { collect, helper, load, wsUrl } from '../support/node-red';
+import { collect, helper, load, useNodeRed, wsUrl } from '../support/node-red';
 import { delay, openHandles, waitFor } from '../support/wait';
-import { basicAuth, refusedStatus, TestClient } from '../support/ws-client';
+import { basicAuth, refusedStatus } from '../support/ws-client';
 import { freePort } from '../support/ports';
 
-const defaultSettings = { ...helper.settings({}) };
 
 interface ErrorCall { args: unknown[] }
 
@@ -29,20 +28,7 @@ function serverOf(id = 'srv'): GatewayServerNode {
 
 
 describe('ws-gateway nodes with the raw dialect', () => {
-  const clients: TestClient[] = [];
-  async function open(url: string, options?: Parameters<typeof TestClient.open>[1]): Promise<TestClient> {
-    const client = await TestClient.open(url, options);
-    clients.push(client);
-    return client;
-  }
-
-  before(async () => { await helper.startServer(); });
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((client) => client.close()));
-    await helper.unload();
-    helper.settings(defaultSettings);
-  });
-  after(async () => { await helper.stopServer(); });
+  const { open } = useNodeRed();
 
   it('answers every frame through in (handle) -> out (reply): the raw echo example', async () => {
     await load(echoFlow());

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { runtimeTags } from '../../nodes/shared/runtime-tags';
 import { helperNode, inNode, outNode, serverNode, type FlowNode } from '../fixtures/flows/raw-flows';
-import { collect, gatewayNodes, helper, load, wsUrl } from '../support/node-red';
+import { collect, gatewayNodes, helper, load, useNodeRed, wsUrl } from '../support/node-red';
 import { waitFor } from '../support/wait';
 import { TestClient } from '../support/ws-client';
 
@@ -12,7 +12,6 @@ import { TestClient } from '../support/ws-client';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const coreNodes = ['common/20-inject.js', 'function/10-function.js', 'common/21-debug.js', 'common/90-comment.js'].map((file) => require(`@node-red/nodes/core/${file}`) as unknown);
 
-const defaultSettings = { ...helper.settings({}) };
 const space = () => runtimeTags({}).space;
 
 function winccoaServer(overrides: Partial<FlowNode> = {}): FlowNode {
@@ -27,20 +26,8 @@ function winccoaServer(overrides: Partial<FlowNode> = {}): FlowNode {
 type Frame = Record<string, { Values?: Record<string, unknown>; Error: number; Id?: number }>;
 
 describe('ws-gateway nodes with the winccoa dialect', () => {
-  const clients: TestClient[] = [];
-  async function open(path: string): Promise<TestClient> {
-    const client = await TestClient.open(wsUrl(path));
-    clients.push(client);
-    return client;
-  }
-
-  before(async () => { await helper.startServer(); });
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((client) => client.close()));
-    await helper.unload();
-    helper.settings(defaultSettings);
-  });
-  after(async () => { await helper.stopServer(); });
+  const nodeRed = useNodeRed();
+  const open = (path: string): Promise<TestClient> => nodeRed.open(wsUrl(path));
 
   it('serves flow tags published by ws-gateway-out as datapoints, with the node\'s mapping, access and credentials', async () => {
     await load([
