@@ -26,7 +26,7 @@ interface GatewayInMessage extends NodeMessage {
   hook: HookDelivery['hook'];
   payload: unknown;
   _session: HookDelivery['session'];
-  gateway: { dialect: string; type: string; handle?: string | number };
+  gateway: { dialect: string; type: string; handle?: string | number; request?: string };
   topic?: string;
 }
 
@@ -76,8 +76,10 @@ export = function registerGatewayIn(RED: NodeAPI): void {
           hook: delivery.hook,
           payload: delivery.payload,
           _session: delivery.session,
-          gateway: { dialect: server.dialect, type: delivery.message?.type ?? '' },
+          // ERROR events say "error" whatever the dialect; the refused request's own type goes beside it.
+          gateway: { dialect: server.dialect, type: delivery.hook === 'ERROR' ? 'error' : delivery.message?.type ?? '' },
         };
+        if (delivery.hook === 'ERROR' && delivery.message?.type) msg.gateway.request = delivery.message.type;
         if (delivery.message?.handle !== undefined) msg.gateway.handle = delivery.message.handle;
         if (delivery.message?.topic !== undefined) msg.topic = delivery.message.topic;
         node.send(msg);

@@ -96,6 +96,8 @@ describe('ws-gateway-modbus + ws-gateway-server (evok) in Node-RED', () => {
     // The test helper's RED._ returns the message key, so the texts are keys here.
     await waitFor(() => statusOfIn()?.fill === 'red' && /unit-u/.test(String(statusOfIn()?.text)), 'red status: unit unreachable');
     await waitFor(() => events.some((m) => m.hook === 'ERROR' && /unit-lost/.test(String((m.payload as { message: string }).message))), 'ERROR event');
+    const error = events.find((m) => m.hook === 'ERROR');
+    assert.equal((error?.gateway as { type: string }).type, 'error', 'evok.md: msg.gateway.type is "error"');
     sim.setOffline(2, undefined);
     await waitFor(() => statusOfIn()?.fill === 'grey', 'status back to the client count', 4000);
   });
