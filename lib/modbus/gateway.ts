@@ -55,6 +55,10 @@ interface UnitState {
   last: Map<Circuit, Record<string, number | undefined>>;
   status: UnitStatus;
   cycles: number;
+  /** Cycles begun, and the number of the last one that ended well: a waiter can tell a cycle that began
+   *  after its write from one that was already running. */
+  cyclesBegun: number;
+  lastCompleted: number;
   wake: (() => void) | undefined;
   kicked: boolean;
   /** Slow blocks a write touched: read in the next cycle whatever their rate, so the change shows at once. */
@@ -90,6 +94,8 @@ export class ModbusGateway extends EventEmitter<GatewayEvents> {
         last: new Map(),
         status: { unit: config.unit, reachable: false, reason: 'not polled yet' },
         cycles: 0,
+        cyclesBegun: 0,
+        lastCompleted: 0,
         wake: undefined,
         kicked: false,
         dirty: new Set(),
@@ -165,6 +171,30 @@ export class ModbusGateway extends EventEmitter<GatewayEvents> {
     if (readBack) this.kick(unit);
   }
 
+  /**
+   * Resolves once a poll cycle that began after this call has ended, so what a write changed is in the
+   * polled state (read after write sees it); after `timeoutMs` it resolves anyway, since the write
+   * itself already succeeded and a unit that stops answering is reported by its status.
+   */
+  readBack(unit: number, timeoutMs: number): Promise<void> {
+    const state = this.units.get(unit);
+    if (!state) return Promise.resolve();
+    const begunBefore = state.cyclesBegun;
+    this.kick(unit);
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.off('cycle', onCycle);
+        resolve();
+      };
+      const onCycle = (cycled: number): void => {
+        if (cycled === unit && state.lastCompleted > begunBefore) done();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.on('cycle', onCycle);
+    });
+  }
+
   /** Reads registers ahead of polling (the read half of a read-modify-write). */
   readNow(unit: number, table: Table, address: number, count: number): Promise<number[]> {
     return this.line.read(unit, table, address, count, true);
@@ -187,6 +217,7 @@ export class ModbusGateway extends EventEmitter<GatewayEvents> {
         continue;
       }
       state.kicked = false;
+      const cycleNumber = ++state.cyclesBegun;
       const due = state.blocks.filter((block) => state.cycles % block.rate === 0 || state.dirty.has(block));
       const dirty = [...state.dirty];
       state.dirty.clear();
@@ -201,6 +232,7 @@ export class ModbusGateway extends EventEmitter<GatewayEvents> {
         this.setUnitStatus(state, { unit: state.config.unit, reachable: true });
         this.report(state);
         state.cycles++;
+        state.lastCompleted = cycleNumber;
         this.emit('cycle', state.config.unit);
         if (!state.kicked) await this.pause(state, this.pollIntervalMs, true);
       } catch (error) {

@@ -13,6 +13,9 @@ interface TagRef {
  * `<prefix>/<kind>/<circuit>/<property>` its other properties (`counter`, `mode` ...). Values come
  * from the poller's cache; a unit that stops answering turns its watched tags to quality bad.
  */
+/** How long a write waits for its read-back before resolving anyway (the write itself succeeded). */
+const READ_BACK_WAIT_MS = 2000;
+
 export class ModbusTagSource implements TagSource {
   private readonly tags = new Map<string, TagRef>();
   private readonly byPoint = new Map<Circuit, Map<string, string>>();
@@ -69,6 +72,8 @@ export class ModbusTagSource implements TagSource {
     } catch (error) {
       throw new TagError(error instanceof RangeError ? 'bad-value' : 'write-failed', error instanceof Error ? error.message : String(error));
     }
+    // A client that reads right after a confirmed write must see what it wrote.
+    await this.gateway.readBack(tag.circuit.unit, READ_BACK_WAIT_MS);
   }
 
   watch(name: string): void {

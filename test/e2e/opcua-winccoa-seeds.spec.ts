@@ -17,11 +17,13 @@ describe('the OPC UA gateway and WinCC OA seed examples against npm start', () =
   before(async () => {
     gatewayPort = await freePort();
     opcuaPort = await freePort();
+    const modbusPort = await freePort();
     demo = await startDemo({
-      env: { DEMO_OPCUA_PORT: String(opcuaPort), DEMO_MODBUS: '0' },
+      env: { DEMO_OPCUA_PORT: String(opcuaPort), DEMO_MODBUS_PORT: String(modbusPort) },
       // The example flows name the demo's fixed ports; this run uses free ones.
       editFlows: (flows) => flows
         .replace(/"port": 8082,/g, `"port": ${gatewayPort},`)
+        .replace(/"port": 5020,/g, `"port": ${modbusPort},`)
         .replace(/opc\.tcp:\/\/127\.0\.0\.1:4840/g, `opc.tcp://127.0.0.1:${opcuaPort}`),
       ready: async (httpPort) => {
         const client = await TestClient.open(`ws://127.0.0.1:${httpPort}/winccoa?username=demo&password=demo`);
@@ -54,5 +56,18 @@ describe('the OPC UA gateway and WinCC OA seed examples against npm start', () =
     assert.match(output, /"DpSetResult": \{\s+"Error": 0\s+\}/);
     const hotlinks = lines.filter((line) => line.startsWith("{'DpConnectResult': {'Values': {'System1:ExampleDP_Trend1.:_online.._value': "));
     assert.ok(hotlinks.length >= 3, output);
+  });
+
+  it('serves the Modbus simulator\'s circuits as datapoints beside the seed\'s', async () => {
+    const client = await TestClient.open(`ws://127.0.0.1:${demo.httpPort}/winccoa?username=demo&password=demo`);
+    let values: Record<string, unknown> = {};
+    for (let attempt = 0; attempt < 40 && typeof values['System1:Neuron_AI_1_01.:_original.._value'] !== 'number'; attempt++) {
+      client.send({ DpGet: { Dps: ['Neuron_AI_1_01.', 'Neuron_RO_2_01.', 'ExampleDP_Arg1.'] } });
+      values = (await client.nextJson<{ DpGetResult: { Values: Record<string, unknown> } }>()).DpGetResult.Values;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    await client.close();
+    assert.equal(typeof values['System1:Neuron_AI_1_01.:_original.._value'], 'number', JSON.stringify(values));
+    assert.equal(typeof values['System1:Neuron_RO_2_01.:_original.._value'], 'boolean', JSON.stringify(values));
   });
 });
