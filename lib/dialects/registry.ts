@@ -1,11 +1,15 @@
 import type { DialectFactory } from './dialect';
 import { createRawDialect } from './raw/raw-dialect';
+import { createOpcuaServerDialect } from './opcua-server/opcua-server-dialect';
 
 /**
  * Dialect name -> factory. Each protocol issue adds its line here; the server node offers exactly
  * these names, so an unknown name in an old flow gives a clear error instead of a silent raw endpoint.
  */
-const factories = new Map<string, DialectFactory>([['raw', createRawDialect]]);
+const factories = new Map<string, DialectFactory>([
+  ['raw', createRawDialect],
+  ['opcua-server', createOpcuaServerDialect],
+]);
 
 export function dialectFactory(name: string): DialectFactory | undefined {
   return factories.get(name);
