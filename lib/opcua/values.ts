@@ -46,7 +46,7 @@ export function toVariant(value: unknown, dataType: DataType, isArray: boolean):
     if (!Array.isArray(value)) throw new TypeError(`an array of ${DataType[dataType]} is expected`);
     return { dataType, arrayType: VariantArrayType.Array, value: value.map(one) };
   }
-  return new Variant({ dataType, value: one(value) });
+  return new Variant({ dataType, arrayType: VariantArrayType.Scalar, value: one(value) });
 }
 
 function coerce(value: unknown, dataType: DataType): unknown {

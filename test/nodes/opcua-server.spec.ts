@@ -64,7 +64,7 @@ describe('opcua-server dialect (ASNeG 8081 API) through Node-RED', { timeout: 18
     const client = await open();
     assert.equal(client.ws.protocol, 'json');
     const list = await ask(client, 'VALUELIST_REQUEST', '1');
-    assert.deepEqual(list, { Header: { MessageType: 'VALUELIST_RESPONSE', ClientHandle: '1' }, Body: { Variables: ['Boolean', 'ByteArray', 'Counter', 'Double', 'Int32', 'Missing', 'Setpoint', 'Sine', 'String'] } });
+    assert.deepEqual(list, { Header: { MessageType: 'VALUELIST_RESPONSE', ClientHandle: '1' }, Body: { Variables: ['Boolean', 'ByteArray', 'Counter', 'Double', 'Int32', 'Int64', 'Missing', 'Setpoint', 'Sine', 'String'] } });
     const info = await ask(client, 'VALUEINFO_REQUEST', '2', { Variables: ['Boolean', 'ByteArray', 'Nope'] });
     assert.deepEqual(info.Body, { Variables: [
       { Variable: 'Boolean', Type: 'Boolean', IsArray: 'false' },
@@ -111,6 +111,9 @@ describe('opcua-server dialect (ASNeG 8081 API) through Node-RED', { timeout: 18
       { Header: { MessageType: 'WRITE_RESPONSE', ClientHandle: 'w7', StatusCode: 'BadNotWritable' } });
     assert.deepEqual(await ask(client, 'WRITE_REQUEST', 'w8', { Variable: 'Int32', Value: { Value: { Type: 6, Body: 777 } } }),
       { Header: { MessageType: 'WRITE_RESPONSE', ClientHandle: 'w8' }, Body: '' }, 'JSON numbers are accepted where strings are');
+    assert.deepEqual(await ask(client, 'WRITE_REQUEST', 'w9', { Variable: 'Int64', Value: { Value: { Type: '8', Body: '-9007199254740993' } } }),
+      { Header: { MessageType: 'WRITE_RESPONSE', ClientHandle: 'w9' }, Body: '' });
+    assert.deepEqual(((await ask(client, 'READ_REQUEST', 'w10', { Variable: 'Int64' })).Body as { Value: unknown }).Value, { Type: '8', Body: '-9007199254740993' }, '64-bit integers keep every digit');
   });
 
   it('monitors per connection and ClientHandle, and leaves no monitored item behind', async () => {

@@ -19,6 +19,7 @@ export function demoVariables(): OpcuaVariable[] {
   return [
     { name: 'Boolean', nodeId: `${DEMO_NS}Boolean` },
     { name: 'Int32', nodeId: `${DEMO_NS}Int32` },
+    { name: 'Int64', nodeId: `${DEMO_NS}Int64` },
     { name: 'Double', nodeId: `${DEMO_NS}Double` },
     { name: 'String', nodeId: `${DEMO_NS}String` },
     { name: 'ByteArray', nodeId: `${DEMO_NS}ByteArray`, metadata: { unit: 'count', limits: { low: '0', high: '255' } } },

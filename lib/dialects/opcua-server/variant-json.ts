@@ -86,7 +86,7 @@ export function decodeVariant(input: Record<string, unknown>): VariantOptions {
     return new Variant({ dataType, arrayType: VariantArrayType.Array, value: body.map((item) => decodeElement(item, dataType)) });
   }
   if (body === undefined) throw new VariantDecodeError('the Variant has no Body');
-  return new Variant({ dataType, value: decodeElement(body, dataType) });
+  return new Variant({ dataType, arrayType: VariantArrayType.Scalar, value: decodeElement(body, dataType) });
 }
 
 function decodeElement(body: unknown, dataType: DataType): unknown {

@@ -62,6 +62,8 @@ describe('OPC UA connection (lib/opcua) against the demo server', { timeout: 120
     const space = new TagSpace();
     space.addSource(new FlowTagSource());
     space.addSource(endpoint.tagSource);
+    await space.write('Int64', -5);
+    assert.equal((await space.read('Int64')).value, -5);
     await space.write('Setpoint', 12.5);
     assert.equal((await space.read('Setpoint')).value, 12.5);
     await assert.rejects(space.write('Sine', 1), (error: unknown) => error instanceof TagError && error.code === 'read-only');
