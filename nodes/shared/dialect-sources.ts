@@ -20,3 +20,16 @@ export function resolveDialectSources(RED: NodeAPI, config: SourceReferences): D
   }
   return sources;
 }
+
+/**
+ * Calls `onProblem` whenever a source the server serves becomes unusable or usable again (undefined),
+ * so the flow nodes' status can say "OPC UA reconnecting". Returns the function that stops watching.
+ */
+export function watchDialectSources(sources: DialectSources, onProblem: (problem: string | undefined) => void): () => void {
+  const opcua = sources.opcua;
+  if (!opcua) return () => {};
+  const onState = (state: string): void => onProblem(state === 'connected' ? undefined : `OPC UA ${state}`);
+  opcua.connection.on('state', onState);
+  if (!opcua.connection.connected) onProblem(`OPC UA ${opcua.connection.state}`);
+  return () => { opcua.connection.off('state', onState); };
+}

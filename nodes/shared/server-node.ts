@@ -16,4 +16,6 @@ export interface GatewayServerNode extends Node<GatewayServerCredentials> {
   dialect: string;
   /** Why there is no endpoint, for the status of the flow nodes. */
   failure: string | undefined;
+  /** A data source the dialect serves that is not usable right now (e.g. "OPC UA reconnecting"). */
+  sourceProblem?: string;
 }

@@ -22,6 +22,11 @@ export function followServerStatus(node: Node, server: GatewayServerNode | undef
       node.status({ fill: 'red', shape: 'ring', text: shorten(server.failure ?? 'error') });
       return;
     }
+    if (server.sourceProblem) {
+      // Clients may be connected, but what they ask for cannot be served: say why.
+      node.status({ fill: 'yellow', shape: 'ring', text: shorten(server.sourceProblem) });
+      return;
+    }
     const status: NodeStatus = { fill: count > 0 ? 'green' : 'grey', shape: 'dot', text: translate('status.clients', { count }) };
     node.status(status);
   };

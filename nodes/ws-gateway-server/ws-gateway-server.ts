@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { NodeAPI, NodeDef } from 'node-red';
 import { GatewayEndpoint, PathTakenError, isHttpNodeAuth, parseUserList, type AuthPolicy, type EndpointOptions, type ListenOn, type VerifyClient } from '../../lib/server';
 import { dialectFactory } from '../../lib/dialects/registry';
-import { resolveDialectSources } from '../shared/dialect-sources';
+import { resolveDialectSources, watchDialectSources } from '../shared/dialect-sources';
 import { runtimeTags } from '../shared/runtime-tags';
 import type { GatewayServerCredentials, GatewayServerNode } from '../shared/server-node';
 
@@ -47,6 +47,7 @@ export = function registerGatewayServer(RED: NodeAPI): void {
     node.dialect = config.dialect || 'raw';
     node.endpoint = undefined;
     node.failure = undefined;
+    let unwatchSources = (): void => {};
 
     const fail = (message: string): void => {
       node.failure = message;
@@ -56,13 +57,14 @@ export = function registerGatewayServer(RED: NodeAPI): void {
     try {
       if (!dialectFactory(node.dialect)) throw new Error(RED._('ws-gateway-server.errors.unknown-dialect', { dialect: node.dialect }));
       const listen = listenOn(config, node.credentials, settings, RED.server as unknown as Server);
+      const sources = resolveDialectSources(RED, config);
       const options: EndpointOptions = {
         id: node.id,
         listen,
         dialect: node.dialect,
         // Every field of the node reaches the dialect, so a dialect's own options need no plumbing here.
         dialectOptions: { ...config },
-        sources: resolveDialectSources(RED, config),
+        sources,
         subprotocols: splitList(config.subprotocols),
         auth: authPolicy(config, node.credentials),
         origins: splitList(config.origins),
@@ -80,6 +82,11 @@ export = function registerGatewayServer(RED: NodeAPI): void {
       };
       const endpoint = new GatewayEndpoint(options, runtimeTags(settings).space);
       node.endpoint = endpoint;
+      unwatchSources = watchDialectSources(sources, (problem) => {
+        node.sourceProblem = problem;
+        // The flow nodes redraw their status on 'clients'.
+        node.endpoint?.emit('clients', node.endpoint.clientCount);
+      });
       endpoint.start().catch((error: unknown) => {
         node.endpoint = undefined;
         if (error instanceof PathTakenError) {
@@ -95,6 +102,7 @@ export = function registerGatewayServer(RED: NodeAPI): void {
     }
 
     node.on('close', (_removed: boolean, done: () => void) => {
+      unwatchSources();
       const endpoint = node.endpoint;
       node.endpoint = undefined;
       if (!endpoint) return done();

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
+import type { EventEmitter } from 'node:events';
 import fs = require('node:fs');
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { Node } from 'node-red';
 import gatewayOpcua = require('../../nodes/ws-gateway-opcua/ws-gateway-opcua');
 import type { OpcuaConfigNode } from '../../nodes/ws-gateway-opcua/opcua-node';
 import { opcuaServerFlow } from '../fixtures/flows/opcua-server-flows';
+import { inNode } from '../fixtures/flows/raw-flows';
 import type { FlowNode } from '../fixtures/flows/raw-flows';
 import { gatewayNodes, helper, wsUrl } from '../support/node-red';
 import { startDemo, tempPki, waitForState, type RunningOpcuaDemoServer } from '../support/opcua';
@@ -187,7 +189,10 @@ describe('opcua-server dialect (ASNeG 8081 API) through Node-RED', { timeout: 18
     const nowhere = await startDemo();
     const url = nowhere.endpointUrl;
     await nowhere.stop();
-    await load(opcuaServerFlow(url), false);
+    await load([...opcuaServerFlow(url), inNode('in')], false);
+    const statuses: Array<{ fill?: string; text?: string }> = [];
+    (helper.getNode('in') as unknown as EventEmitter).on('call:status', (call: { args: Array<{ fill?: string; text?: string }> }) => statuses.push(call.args[0]));
+    await waitFor(() => statuses.some((status) => status.fill === 'yellow' && /^OPC UA/.test(status.text ?? '')), 'the flow node shows the OPC UA state', 10000);
     const client = await open();
     assert.deepEqual(await ask(client, 'READ_REQUEST', 'n1', { Variable: 'Int32' }), { Header: { MessageType: 'READ_RESPONSE', ClientHandle: 'n1' }, Body: { StatusCode: 'BadNotConnected' } });
     assert.deepEqual(await ask(client, 'WRITE_REQUEST', 'n2', { Variable: 'Setpoint', Value: { Value: { Type: '11', Body: '1' } } }),
