@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import fs = require('node:fs');
+import path = require('node:path');
 import { after, before, describe, it } from 'node:test';
 import { StatusCodes } from 'node-opcua';
 import { OpcuaStatusError, RSA15_FLAG, rsa15Available, type OpcuaEndpoint } from '../../../lib/opcua';
@@ -101,6 +102,15 @@ describe('OPC UA connection (lib/opcua) against the demo server', { timeout: 120
     await waitForState(bad.connection, 'failed');
     assert.match(bad.connection.stateDetail, /BadUserAccessDenied|BadIdentityTokenRejected|BadIdentityTokenInvalid/);
     await assert.rejects(bad.connection.read(bad.connection.nodeId('i=2258')), (error: unknown) => error instanceof OpcuaStatusError && error.statusCode.value === StatusCodes.BadNotConnected.value);
+  });
+
+  it('logs in with an X.509 user certificate (the client certificate from its PKI folder)', async () => {
+    const certificate = fs.readFileSync(path.join(pki, 'own', 'certs', 'client_certificate.pem'), 'utf8');
+    const privateKey = fs.readFileSync(path.join(pki, 'own', 'private', 'private_key.pem'), 'utf8');
+    const endpoint = open({ securityMode: 'SignAndEncrypt', securityPolicy: 'Basic256Sha256', identity: { kind: 'certificate', certificate, privateKey } });
+    await waitForState(endpoint.connection, 'connected');
+    const value = await endpoint.connection.read(endpoint.connection.nodeId('i=2258'));
+    assert.ok(value.statusCode.isGood());
   });
 
   it('refuses Basic128Rsa15 with a message naming the Node flag when the process lacks it', async () => {
