@@ -189,9 +189,14 @@ export class OpcuaConnection extends EventEmitter<ConnectionEvents> {
       await client.connect(options.endpointUrl);
       if (this.closing) return;
       const session = await client.createSession(userIdentity(options.identity));
+      if (this.closing) {
+        // close() came while the session was being created: it could not see it, so end it here.
+        await withTimeout(session.close(), CLOSE_STEP_TIMEOUT_MS);
+        await withTimeout(client.disconnect(), CLOSE_STEP_TIMEOUT_MS);
+        return;
+      }
       this.session = session;
       session.on('session_restored', () => { void this.afterReconnection(); });
-      if (this.closing) return;
       await this.readServerFacts(session);
       this.createSubscription(session);
       this.setState('connected', '');

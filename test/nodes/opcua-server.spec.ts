@@ -247,6 +247,7 @@ describe('opcua-server dialect (ASNeG 8081 API) through Node-RED', { timeout: 18
     const sessionsWithFlow = demo.sessionCount();
     await helper.setFlows(flow.map((node) => ({ ...node })), 'full');
     assert.equal((await client.closed).code, 1001);
+    await waitForState((helper.getNode('opc') as unknown as OpcuaConfigNode).endpoint!.connection, 'connected');
     await waitFor(() => demo.monitoredItemCount() === 0, 'the item went with the old deploy', 5000);
     await waitFor(() => demo.sessionCount() === sessionsWithFlow, 'one session again, not two', 10000);
     await helper.unload();
