@@ -29,7 +29,9 @@ export function decodeRequest(data: Buffer, isBinary: boolean): DecodeResult {
   // ASNeG's empty objects serialise as "": a body of "" is an empty body.
   const body = isObject(parsed.Body) ? parsed.Body : {};
   const request: AsnegRequest = { Header: { MessageType: type, ClientHandle: handle }, Body: body };
-  return { ok: true, messages: [{ type, payload: request, handle }] };
+  const topic = scalarText(body.Variable);
+  // The variable is the topic, so ws-gateway-in can filter by it.
+  return { ok: true, messages: [topic === undefined ? { type, payload: request, handle } : { type, payload: request, handle, topic }] };
 }
 
 /** One answer or push. Without a body (`undefined`) it is an envelope-level error and the key is left out. */

@@ -1,4 +1,4 @@
-import { StatusCodes, type DataValue, type StatusCode } from 'node-opcua';
+import { StatusCodes, type DataValue, type NodeId, type StatusCode } from 'node-opcua';
 import { OpcuaStatusError, statusOf, type OpcuaEndpoint, type OpcuaVariable } from '../../opcua';
 import type { ClientSession } from '../../server/session';
 import type { Dialect, DialectContext, DialectError, DialectMessage, OutgoingFrame } from '../dialect';
@@ -62,14 +62,19 @@ export function createOpcuaServerDialect(context: DialectContext): Dialect {
     return endpoint?.variables.get(name);
   }
 
-  async function readVariable(variable: OpcuaVariable): Promise<DataValue> {
+  /** The variable's NodeId on the connected server; BadNotConnected / BadNodeIdUnknown (unknown namespace URI) otherwise. */
+  function nodeIdOf(variable: OpcuaVariable): NodeId {
     if (!endpoint?.connection.connected) throw new OpcuaStatusError(StatusCodes.BadNotConnected);
-    let nodeId;
     try {
-      nodeId = endpoint.connection.nodeId(variable.nodeId);
+      return endpoint.connection.nodeId(variable.nodeId);
     } catch {
       throw new OpcuaStatusError(StatusCodes.BadNodeIdUnknown);
     }
+  }
+
+  async function readVariable(variable: OpcuaVariable): Promise<DataValue> {
+    const nodeId = nodeIdOf(variable);
+    if (!endpoint) throw new OpcuaStatusError(StatusCodes.BadNotConnected);
     const value = await endpoint.connection.read(nodeId);
     endpoint.types.learn(variable.name, value);
     return value;
@@ -132,14 +137,14 @@ export function createOpcuaServerDialect(context: DialectContext): Dialect {
         const variable = variableOf(name);
         if (!variable) return bodyError(StatusCodes.BadNodeIdUnknown);
         if (variable.writable === false) return headerError(StatusCodes.BadNotWritable);
-        if (!endpoint?.connection.connected) return bodyError(StatusCodes.BadNotConnected);
+        if (!endpoint) return bodyError(StatusCodes.BadNotConnected);
         try {
-          await endpoint.connection.write(endpoint.connection.nodeId(variable.nodeId), decoded.variant, { source: decoded.sourceTimestamp });
+          await endpoint.connection.write(nodeIdOf(variable), decoded.variant, { source: decoded.sourceTimestamp });
           answer('');
         } catch (error) {
           const status = statusOf(error);
-          // Lost on the way: the variable-level answer; refused by the server: the header (reference 4.3).
-          if (status.value === StatusCodes.BadNotConnected.value) bodyError(status);
+          // Not there (connection, node): the variable-level answer; refused by the server: the header (reference 4.3).
+          if (status.value === StatusCodes.BadNotConnected.value || status.value === StatusCodes.BadNodeIdUnknown.value) bodyError(status);
           else headerError(status);
         }
         return;
@@ -179,7 +184,7 @@ export function createOpcuaServerDialect(context: DialectContext): Dialect {
         const requested = Number(scalarText(body.NumValuesPerNode) ?? 0);
         const max = Number.isInteger(requested) && requested > 0 ? Math.min(requested, historyMax) : historyMax;
         try {
-          const values = await endpoint.connection.historyRead(endpoint.connection.nodeId(variable.nodeId), from, to, max);
+          const values = await endpoint.connection.historyRead(nodeIdOf(variable), from, to, max);
           answer({ DataValues: values.length === 0 ? '' : values.map(dataValueJson) });
         } catch (error) {
           bodyError(statusOf(error));
