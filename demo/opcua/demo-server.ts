@@ -30,12 +30,18 @@ export interface OpcuaDemoServerOptions {
   host?: string;
   /** Folder of the server's own certificate and trust lists; a per-checkout folder under the temp dir by default. */
   pkiFolder?: string;
+  /** The server's OperationLimits MaxNodesPerRead (tests of read splitting); unlimited by default. */
+  maxNodesPerRead?: number;
 }
 
 export interface RunningOpcuaDemoServer {
   endpointUrl: string;
   stop(): Promise<void>;
   server: OPCUAServer;
+  /** Sessions open on the server right now (leak checks). */
+  sessionCount(): number;
+  /** Monitored items in every subscription of every session (leak checks). */
+  monitoredItemCount(): number;
 }
 
 /** Namespace URI of the demo variables; their NodeIds are `ns=1;s=<Name>`. */
@@ -84,6 +90,7 @@ export async function startOpcuaDemoServer(options: OpcuaDemoServerOptions): Pro
     allowAnonymous: true,
     userManager: { isValidUser: (user: string, password: string) => DEMO_USERS[user] === password },
     disableDiscovery: true,
+    serverCapabilities: options.maxNodesPerRead ? { operationLimits: { maxNodesPerRead: options.maxNodesPerRead } } : undefined,
     buildInfo: { productName: 'ws-gateway OPC UA demo', manufacturerName: 'node-red-contrib-ws-gateway' },
     serverInfo: { applicationUri: `urn:${host}:ws-gateway-opcua-demo`, productUri: 'ws-gateway-opcua-demo' },
   });
@@ -95,6 +102,10 @@ export async function startOpcuaDemoServer(options: OpcuaDemoServerOptions): Pro
   return {
     endpointUrl,
     server,
+    sessionCount: () => server.engine.currentSessionCount,
+    monitoredItemCount: () => server.engine.getSessions()
+      .flatMap((session) => session.publishEngine.subscriptions)
+      .reduce((sum, subscription) => sum + subscription.monitoredItemCount, 0),
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -4,6 +4,7 @@ import { createEvokDialect } from './evok/evok-dialect';
 import { createRawDialect } from './raw/raw-dialect';
 import { createWinccoaDialect } from './winccoa/winccoa-dialect';
 import { createZatoDialect } from './zato/zato-dialect';
+import { createOpcuaServerDialect } from './opcua-server/opcua-server-dialect';
 
 /**
  * Dialect name -> factory. Each protocol issue adds its line here; the server node offers exactly
@@ -15,6 +16,7 @@ const factories = new Map<string, DialectFactory>([
   ['zato', createZatoDialect],
   ['opcua-gateway', createOpcuaGatewayDialect],
   ['evok', createEvokDialect],
+  ['opcua-server', createOpcuaServerDialect],
 ]);
 
 export function dialectFactory(name: string): DialectFactory | undefined {

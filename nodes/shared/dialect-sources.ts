@@ -1,7 +1,9 @@
-import type { NodeAPI } from 'node-red';
+import type { NodeAPI, NodeStatus } from 'node-red';
 import type { DialectSources } from '../../lib/dialects/dialect';
 import type { HttpHandler } from '../../lib/dialects/evok/sources';
+import type { OpcuaConnection } from '../../lib/opcua';
 import type { ModbusConfigNode } from '../ws-gateway-modbus/modbus-node';
+import type { OpcuaConfigNode } from '../ws-gateway-opcua/opcua-node';
 import type { StatusSource } from './source-status';
 
 /** The fields of a ws-gateway-server node that name the config nodes its dialect serves. */
@@ -19,18 +21,45 @@ export function resolveDialectSources(RED: NodeAPI, config: SourceReferences): D
   if (modbus?.gateway) sources.modbus = modbus.gateway;
   // EVOK clients mix the WebSocket with REST on the same root: Node-RED's httpNode serves it.
   if (config.dialect === 'evok' && config.listen !== 'port') sources.evokHttp = { mount: (handler) => mountOnHttpNode(RED, handler) };
+  // ws-gateway-opcua (opcua-server dialect): its shared connection and variable list.
+  const opcua = opcuaNode(RED, config);
+  if (opcua?.endpoint) sources.opcua = opcua.endpoint;
   return sources;
 }
 
 /** The status of the config nodes a server serves data from, for its flow nodes' status and ERROR hooks. */
 export function resolveStatusSources(RED: NodeAPI, config: SourceReferences): StatusSource[] {
+  const statusSources: StatusSource[] = [];
   const modbus = modbusNode(RED, config);
-  return modbus ? [modbus.statusSource] : [];
+  if (modbus) statusSources.push(modbus.statusSource);
+  const opcua = opcuaNode(RED, config);
+  if (opcua?.endpoint) statusSources.push(opcuaStatusSource(opcua.endpoint.connection));
+  return statusSources;
 }
 
 function modbusNode(RED: NodeAPI, config: SourceReferences): ModbusConfigNode | undefined {
   if (config.dialect !== 'evok' || typeof config.modbus !== 'string' || config.modbus === '') return undefined;
   return (RED.nodes.getNode(config.modbus) as ModbusConfigNode | null) ?? undefined;
+}
+
+function opcuaNode(RED: NodeAPI, config: SourceReferences): OpcuaConfigNode | undefined {
+  if (typeof config.opcua !== 'string' || config.opcua === '') return undefined;
+  return (RED.nodes.getNode(config.opcua) as OpcuaConfigNode | null) ?? undefined;
+}
+
+/** The OPC UA connection as a status source: yellow with the state while it is not connected. */
+function opcuaStatusSource(connection: OpcuaConnection): StatusSource {
+  const statusOf = (): NodeStatus => (connection.connected
+    ? { fill: 'green', shape: 'dot', text: 'OPC UA connected' }
+    : { fill: 'yellow', shape: 'ring', text: `OPC UA ${connection.state}` });
+  return {
+    get status() { return statusOf(); },
+    onChange(listener) {
+      const onState = (): void => listener(statusOf(), connection.connected ? undefined : `OPC UA ${connection.state}: ${connection.stateDetail}`);
+      connection.on('state', onState);
+      return () => { connection.off('state', onState); };
+    },
+  };
 }
 
 interface RouterLayer { handle: unknown }

@@ -9,7 +9,7 @@ import { startOpcuaDemoServer, type RunningOpcuaDemoServer } from '../../../demo
 /** The demo namespace is the first one the server registers after its own (index 2). */
 const ns = 'ns=2;s=';
 
-describe('OPC UA demo server', () => {
+describe('OPC UA demo server', { timeout: 60_000 }, () => {
   let demo: RunningOpcuaDemoServer;
   let client: OPCUAClient;
   let session: ClientSession;

@@ -1,0 +1,258 @@
+import { StatusCodes, type DataValue, type NodeId, type StatusCode } from 'node-opcua';
+import { OpcuaStatusError, statusOf, type OpcuaEndpoint, type OpcuaVariable } from '../../opcua';
+import type { ClientSession } from '../../server/session';
+import type { Dialect, DialectContext, DialectError, DialectMessage, OutgoingFrame } from '../dialect';
+import { parseAsnegTime, statusName, typeName, type TextOptions } from './asneg-text';
+import { decodeRequest, encodeMessage, isObject, scalarText, type AsnegRequest } from './envelope';
+import { MonitorRegistry } from './monitor-registry';
+import { VariantDecodeError, decodeDataValue, encodeDataValue, type JsonValue } from './variant-json';
+
+/** Samples one HISTORICALREAD returns at most unless the server option says otherwise. */
+const DEFAULT_HISTORY_MAX = 10_000;
+const DEFAULT_SAMPLING_INTERVAL = 250;
+
+/**
+ * The ASNeG OPC UA WebSocket Server API (port 8081) over the variable list of a ws-gateway-opcua node:
+ * VALUELIST, VALUEINFO, READ, WRITE, MONITORSTART / MONITORSTOP with MONITORUPDATE_MESSAGE pushes,
+ * HISTORICALREAD (answered, decision 8) and ERROR for unknown types. Variable-level errors go in the
+ * body's StatusCode, request-level ones in the header's (reference 4.2).
+ */
+export function createOpcuaServerDialect(context: DialectContext): Dialect {
+  const endpoint: OpcuaEndpoint | undefined = context.sources.opcua;
+  const text: TextOptions = {
+    numbers: context.options.asnegNumbers === 'g6' ? 'g6' : 'shortest',
+    timestamps: context.options.asnegTimestamps === 'ms' ? 'ms' : 's',
+  };
+  const historyMax = positiveInteger(context.options.opcuaHistoryMax, DEFAULT_HISTORY_MAX);
+  const monitors = new MonitorRegistry();
+  /** Encoded bodies of the last values, so 50 clients of one item cost one encoding. */
+  const encodedValues = new WeakMap<DataValue, string>();
+
+  const onState = (state: string): void => {
+    if (state === 'connected') {
+      for (const [, , registration] of monitors.entries()) registration.toldDisconnected = false;
+      return;
+    }
+    if (state === 'connecting') return;
+    for (const [session, handle, registration] of monitors.entries()) {
+      if (registration.toldDisconnected) continue;
+      registration.toldDisconnected = true;
+      session.send(encodeMessage('MONITORUPDATE_MESSAGE', handle, undefined, 'BadNotConnected'));
+    }
+  };
+  endpoint?.connection.on('state', onState);
+
+  function bodyOf(value: DataValue): string {
+    let encoded = encodedValues.get(value);
+    if (encoded === undefined) {
+      encoded = JSON.stringify(dataValueJson(value));
+      encodedValues.set(value, encoded);
+    }
+    return encoded;
+  }
+
+  function dataValueJson(value: DataValue): JsonValue {
+    const json = encodeDataValue(value, text);
+    // Decision 4: a bad value without a Variant still encodes, with its status.
+    if (value.statusCode.isNotGood() && json.Status === undefined) json.Status = String(value.statusCode.value >>> 0);
+    return json;
+  }
+
+  function variableOf(name: string): OpcuaVariable | undefined {
+    return endpoint?.variables.get(name);
+  }
+
+  /** The variable's NodeId on the connected server; BadNotConnected / BadNodeIdUnknown (unknown namespace URI) otherwise. */
+  function nodeIdOf(variable: OpcuaVariable): NodeId {
+    if (!endpoint?.connection.connected) throw new OpcuaStatusError(StatusCodes.BadNotConnected);
+    try {
+      return endpoint.connection.nodeId(variable.nodeId);
+    } catch {
+      throw new OpcuaStatusError(StatusCodes.BadNodeIdUnknown);
+    }
+  }
+
+  async function readVariable(variable: OpcuaVariable): Promise<DataValue> {
+    const nodeId = nodeIdOf(variable);
+    if (!endpoint) throw new OpcuaStatusError(StatusCodes.BadNotConnected);
+    const value = await endpoint.connection.read(nodeId);
+    endpoint.types.learn(variable.name, value);
+    return value;
+  }
+
+  async function handle(session: ClientSession, message: DialectMessage): Promise<void> {
+    const request = message.payload as AsnegRequest;
+    const { MessageType: type, ClientHandle: clientHandle } = request.Header;
+    const body = request.Body;
+    const responseType = type.replace(/_REQUEST$/, '_RESPONSE');
+    const answer = (payload: JsonValue): void => { session.send(encodeMessage(responseType, clientHandle, payload)); };
+    const headerError = (status: StatusCode | string): void => {
+      session.send(encodeMessage(responseType, clientHandle, undefined, typeof status === 'string' ? status : statusName(status)));
+    };
+    const bodyError = (status: StatusCode): void => answer({ StatusCode: statusName(status) });
+    /** The named, known variable; otherwise the error answer is sent and undefined returned. */
+    const requireVariable = (): OpcuaVariable | undefined => {
+      const name = scalarText(body.Variable);
+      if (name === undefined) {
+        headerError(StatusCodes.BadAttributeIdInvalid);
+        return undefined;
+      }
+      const variable = variableOf(name);
+      if (!variable) bodyError(StatusCodes.BadNodeIdUnknown);
+      return variable;
+    };
+
+    switch (type) {
+      case 'VALUELIST_REQUEST': {
+        const names = endpoint?.names ?? [];
+        answer({ Variables: names.length === 0 ? '' : [...names] });
+        return;
+      }
+      case 'VALUEINFO_REQUEST': {
+        if (!Array.isArray(body.Variables)) return headerError(StatusCodes.BadAttributeIdInvalid);
+        const infos = await Promise.all(body.Variables.map((name: unknown) => valueInfo(scalarText(name) ?? '')));
+        answer({ Variables: infos.length === 0 ? '' : infos });
+        return;
+      }
+      case 'READ_REQUEST': {
+        const variable = requireVariable();
+        if (!variable) return;
+        try {
+          answer(dataValueJson(await readVariable(variable)));
+        } catch (error) {
+          bodyError(statusOf(error));
+        }
+        return;
+      }
+      case 'WRITE_REQUEST': {
+        const name = scalarText(body.Variable);
+        let decoded;
+        try {
+          decoded = decodeDataValue(body.Value);
+        } catch (error) {
+          if (!(error instanceof VariantDecodeError)) throw error;
+          return headerError(StatusCodes.BadAttributeIdInvalid);
+        }
+        if (name === undefined) return headerError(StatusCodes.BadAttributeIdInvalid);
+        const variable = variableOf(name);
+        if (!variable) return bodyError(StatusCodes.BadNodeIdUnknown);
+        if (variable.writable === false) return headerError(StatusCodes.BadNotWritable);
+        if (!endpoint) return bodyError(StatusCodes.BadNotConnected);
+        try {
+          await endpoint.connection.write(nodeIdOf(variable), decoded.variant, { source: decoded.sourceTimestamp });
+          answer('');
+        } catch (error) {
+          const status = statusOf(error);
+          // Not there (connection, node): the variable-level answer; refused by the server: the header (reference 4.3).
+          if (status.value === StatusCodes.BadNotConnected.value || status.value === StatusCodes.BadNodeIdUnknown.value) bodyError(status);
+          else headerError(status);
+        }
+        return;
+      }
+      case 'MONITORSTART_REQUEST': {
+        const variable = requireVariable();
+        if (!variable || !endpoint) return;
+        if (monitors.get(session, clientHandle)) return bodyError(StatusCodes.BadEntryExists);
+        answer('');
+        const monitor = endpoint.connection.monitor(variable.nodeId, variable.samplingInterval ?? DEFAULT_SAMPLING_INTERVAL, (value) => {
+          endpoint.types.learn(variable.name, value);
+          const frame = `{"Header":{"MessageType":"MONITORUPDATE_MESSAGE","ClientHandle":${JSON.stringify(clientHandle)}},"Body":${bodyOf(value)}}`;
+          // Keyed per handle: a slow client gets the latest value of each item instead of a backlog.
+          session.send(frame, `monitor:${clientHandle}`);
+        });
+        monitors.add(session, clientHandle, { variable: variable.name, monitor, toldDisconnected: false });
+        if (!endpoint.connection.connected && endpoint.connection.state !== 'connecting') {
+          monitors.get(session, clientHandle)!.toldDisconnected = true;
+          session.send(encodeMessage('MONITORUPDATE_MESSAGE', clientHandle, undefined, 'BadNotConnected'));
+        }
+        return;
+      }
+      case 'MONITORSTOP_REQUEST': {
+        const variable = requireVariable();
+        if (!variable) return;
+        if (!monitors.remove(session, clientHandle)) return bodyError(StatusCodes.BadNoEntryExists);
+        answer('');
+        return;
+      }
+      case 'HISTORICALREAD_REQUEST': {
+        const name = scalarText(body.Variable);
+        const from = parseAsnegTime(body.StartTime);
+        const to = parseAsnegTime(body.EndTime);
+        if (name === undefined || !from || !to) return headerError(StatusCodes.BadAttributeIdInvalid);
+        const variable = variableOf(name);
+        if (!variable || !endpoint) return bodyError(StatusCodes.BadNodeIdUnknown);
+        const requested = Number(scalarText(body.NumValuesPerNode) ?? 0);
+        const max = Number.isInteger(requested) && requested > 0 ? Math.min(requested, historyMax) : historyMax;
+        try {
+          const values = await endpoint.connection.historyRead(nodeIdOf(variable), from, to, max);
+          answer({ DataValues: values.length === 0 ? '' : values.map(dataValueJson) });
+        } catch (error) {
+          bodyError(statusOf(error));
+        }
+        return;
+      }
+      default:
+        session.send(encodeMessage('ERROR', clientHandle, undefined, 'BadRequestHeaderInvalid'));
+    }
+  }
+
+  async function valueInfo(name: string): Promise<JsonValue> {
+    const variable = variableOf(name);
+    if (!variable || !endpoint) return { Variable: name, StatusCode: statusName(StatusCodes.BadNodeIdUnknown) };
+    let type = endpoint.types.get(name);
+    if (!type) {
+      try {
+        const value = await readVariable(variable);
+        if (value.statusCode.isNotGood() && !endpoint.types.get(name)) return { Variable: name, StatusCode: statusName(value.statusCode) };
+        type = endpoint.types.get(name);
+      } catch (error) {
+        return { Variable: name, StatusCode: statusName(statusOf(error)) };
+      }
+    }
+    const info: Record<string, JsonValue> = { Variable: name, Type: type ? typeName(type.dataType) : 'Unknown', IsArray: type?.isArray ? 'true' : 'false' };
+    if (variable.metadata) info.MetaData = asnegTree(variable.metadata);
+    return info;
+  }
+
+  return {
+    name: 'opcua-server',
+    // ASNeG always answers "json"; we echo it when offered (decision 2).
+    subprotocols: ['json'],
+    decode: decodeRequest,
+    handle,
+    encodeOutgoing(payload: unknown): OutgoingFrame {
+      if (typeof payload === 'string' || Buffer.isBuffer(payload)) return payload;
+      if (!isObject(payload) || !isObject(payload.Header)) throw new Error('an opcua-server message is an object {Header: {MessageType, ClientHandle}, Body}');
+      return JSON.stringify(payload);
+    },
+    encodeError(error: DialectError, request?: DialectMessage): OutgoingFrame | undefined {
+      const asneg = request?.payload as AsnegRequest | undefined;
+      if (!asneg?.Header) return undefined;
+      const status = error.code === 'busy' ? 'BadTooManyOperations' : error.code === 'internal' ? 'BadInternalError' : 'BadRequestHeaderInvalid';
+      return encodeMessage(asneg.Header.MessageType.replace(/_REQUEST$/, '_RESPONSE'), asneg.Header.ClientHandle, undefined, status);
+    },
+    close(session: ClientSession): void {
+      monitors.removeSession(session);
+    },
+    dispose(): void {
+      monitors.clear();
+      endpoint?.connection.off('state', onState);
+    },
+  };
+}
+
+/** MetaData as ASNeG renders its XML subtree: objects and arrays kept, every leaf as text. */
+function asnegTree(value: unknown): JsonValue {
+  if (Array.isArray(value)) return value.map(asnegTree);
+  if (isObject(value)) {
+    const out: Record<string, JsonValue> = {};
+    for (const [key, item] of Object.entries(value)) out[key] = asnegTree(item);
+    return out;
+  }
+  return value === null || value === undefined ? '' : String(value);
+}
+
+function positiveInteger(value: unknown, fallback: number): number {
+  const number = Number(value);
+  return Number.isInteger(number) && number > 0 ? number : fallback;
+}

@@ -1,0 +1,286 @@
+import { EventEmitter } from 'node:events';
+import {
+  AttributeIds, BrowseDirection, ClientSubscription, DataValue, OPCUAClient, VariableIds, resolveNodeId,
+  type BrowseDescriptionOptions, type ClientSession, type NodeId, type OPCUACertificateManager, type ReferenceDescription, type VariantOptions,
+} from 'node-opcua';
+import { historyReadRaw } from './history';
+import { MonitoredItems, type DataChangeListener, type MonitorHandle, type NodeTarget } from './monitored-items';
+import { parseNodeId } from './node-ids';
+import { acquireCertificateManager, releaseCertificateManager } from './pki';
+import { ReadBatcher } from './read-batcher';
+import { messageSecurityMode, policyUnavailableReason, securityPolicy, userIdentity, type OpcuaIdentity, type SecurityModeName, type SecurityPolicyName } from './security';
+import { OpcuaStatusError, notConnected } from './status';
+
+export type OpcuaConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
+
+export interface OpcuaConnectionOptions {
+  endpointUrl: string;
+  securityMode: SecurityModeName;
+  securityPolicy: SecurityPolicyName;
+  identity: OpcuaIdentity;
+  /** Folder of the client certificate and trust lists (created on first use). */
+  pkiFolder: string;
+  /** Trust a server certificate never seen before (demo, first setup); otherwise it must be in `trusted/`. */
+  acceptUnknownServerCertificate?: boolean;
+  applicationName?: string;
+  /** Reconnection back-off (node-opcua's exponential back-off with these bounds). */
+  reconnectInitialDelayMs?: number;
+  reconnectMaxDelayMs?: number;
+  /** Publishing interval of the shared subscription. */
+  publishingIntervalMs?: number;
+  log?: { info(text: string): void; warn(text: string): void };
+}
+
+interface ConnectionEvents {
+  state: [state: OpcuaConnectionState, detail: string];
+}
+
+/** Used until the server's own OperationLimits are read; servers that set none get this too. */
+const DEFAULT_MAX_NODES_PER_READ = 1000;
+
+/**
+ * One OPC UA endpoint shared by everything of one ws-gateway-opcua node: one client session with
+ * reconnection and back-off, one subscription whose monitored items are ref-counted and survive
+ * reconnects, reads merged per event-loop turn, confirmed writes, HistoryRead and Browse.
+ */
+export class OpcuaConnection extends EventEmitter<ConnectionEvents> {
+  readonly items = new MonitoredItems((target) => (typeof target === 'string' ? this.nodeId(target) : target));
+  readonly reads: ReadBatcher;
+  private client: OPCUAClient | undefined;
+  private session: ClientSession | undefined;
+  private subscription: ClientSubscription | undefined;
+  private certificateManager: OPCUACertificateManager | undefined;
+  private currentState: OpcuaConnectionState = 'idle';
+  private detail = '';
+  private namespaces: string[] = [];
+  private maxNodesPerRead = DEFAULT_MAX_NODES_PER_READ;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private closing = false;
+  private running: Promise<void> | undefined;
+
+  constructor(readonly options: OpcuaConnectionOptions) {
+    super();
+    this.reads = new ReadBatcher(() => (this.currentState === 'connected' ? this.session : undefined), () => this.maxNodesPerRead);
+  }
+
+  get state(): OpcuaConnectionState {
+    return this.currentState;
+  }
+
+  /** Why the connection is not connected (empty when it is). */
+  get stateDetail(): string {
+    return this.detail;
+  }
+
+  get connected(): boolean {
+    return this.currentState === 'connected';
+  }
+
+  /** Starts connecting in the background; state changes are emitted as 'state'. */
+  start(): void {
+    if (this.running || this.closing) return;
+    const unavailable = policyUnavailableReason(this.options.securityPolicy);
+    if (unavailable) {
+      this.setState('failed', unavailable);
+      return;
+    }
+    this.running = this.run();
+  }
+
+  /** Closes the session and the client and stops every timer; pending and later requests fail with BadNotConnected. */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.reads.dispose();
+    this.items.clear();
+    await this.teardown();
+    await this.running?.catch(() => undefined);
+    if (this.certificateManager) await releaseCertificateManager(this.certificateManager);
+    this.certificateManager = undefined;
+    this.setState('closed', '');
+  }
+
+  /** A NodeId from the variable list's text form, resolving namespace URIs against the server. */
+  nodeId(text: string): NodeId {
+    return parseNodeId(text, this.namespaces);
+  }
+
+  read(nodeId: NodeId, attributeId: number = AttributeIds.Value): Promise<DataValue> {
+    if (!this.connected) return Promise.reject(notConnected(this.detail || undefined));
+    return this.reads.read({ nodeId, attributeId });
+  }
+
+  /** Resolves once the server accepted the value; rejects with the server's status otherwise. */
+  async write(nodeId: NodeId, value: VariantOptions, timestamps: { source?: Date; server?: Date } = {}): Promise<void> {
+    const session = this.requireSession();
+    const status = await session.write({
+      nodeId,
+      attributeId: AttributeIds.Value,
+      value: new DataValue({ value, sourceTimestamp: timestamps.source ?? null, serverTimestamp: timestamps.server ?? null }),
+    });
+    if (status.isNotGood()) throw new OpcuaStatusError(status, `write to ${nodeId.toString()} failed: ${status.name}`);
+  }
+
+  historyRead(nodeId: NodeId, from: Date, to: Date, max: number): Promise<DataValue[]> {
+    return historyReadRaw(this.requireSession(), nodeId, from, to, max);
+  }
+
+  /** The forward hierarchical references of a node (the editor's browse helper). */
+  async browse(nodeId: NodeId): Promise<ReferenceDescription[]> {
+    const session = this.requireSession();
+    const description: BrowseDescriptionOptions = {
+      nodeId, browseDirection: BrowseDirection.Forward, referenceTypeId: 'HierarchicalReferences', includeSubtypes: true, nodeClassMask: 0, resultMask: 63,
+    };
+    let result = await session.browse(description);
+    const references = [...(result.references ?? [])];
+    while (result.continuationPoint && result.continuationPoint.length > 0 && references.length < 10000) {
+      result = await session.browseNext(result.continuationPoint, false);
+      references.push(...(result.references ?? []));
+    }
+    if (result.statusCode.isNotGood()) throw new OpcuaStatusError(result.statusCode);
+    return references;
+  }
+
+  /** Watches a value: one monitored item per (node, attribute, interval), shared and restored after reconnects. */
+  monitor(target: NodeTarget, samplingInterval: number, listener: DataChangeListener, attributeId: number = AttributeIds.Value): MonitorHandle {
+    return this.items.add(target, samplingInterval, listener, attributeId);
+  }
+
+  private requireSession(): ClientSession {
+    if (!this.connected || !this.session) throw notConnected(this.detail || undefined);
+    return this.session;
+  }
+
+  private setState(state: OpcuaConnectionState, detail: string): void {
+    if (this.currentState === 'closed') return;
+    if (state === this.currentState && detail === this.detail) return;
+    this.currentState = state;
+    this.detail = detail;
+    this.emit('state', state, detail);
+  }
+
+  private async run(): Promise<void> {
+    const options = this.options;
+    try {
+      this.setState('connecting', options.endpointUrl);
+      this.certificateManager ??= await acquireCertificateManager(options.pkiFolder, options.acceptUnknownServerCertificate === true);
+      if (this.closing) return;
+      const client = OPCUAClient.create({
+        applicationName: options.applicationName ?? 'node-red-contrib-ws-gateway',
+        endpointMustExist: false,
+        securityMode: messageSecurityMode(options.securityMode),
+        securityPolicy: securityPolicy(options.securityPolicy),
+        clientCertificateManager: this.certificateManager,
+        keepSessionAlive: true,
+        requestedSessionTimeout: 60_000,
+        connectionStrategy: {
+          initialDelay: options.reconnectInitialDelayMs ?? 1000,
+          maxDelay: options.reconnectMaxDelayMs ?? 10_000,
+          maxRetry: -1, // forever: a plant server that reboots must come back without a redeploy
+        },
+      });
+      this.client = client;
+      client.on('connection_lost', () => this.setState('reconnecting', 'connection lost'));
+      client.on('backoff', (count: number, delay: number) => {
+        if (this.currentState !== 'connected') this.setState(this.currentState === 'connecting' ? 'connecting' : 'reconnecting', `retry ${count} in ${Math.round(delay)} ms`);
+      });
+      client.on('after_reconnection', () => { void this.afterReconnection(); });
+      await client.connect(options.endpointUrl);
+      if (this.closing) return;
+      const session = await client.createSession(userIdentity(options.identity));
+      if (this.closing) {
+        // close() came while the session was being created: it could not see it, so end it here.
+        await withTimeout(session.close(), CLOSE_STEP_TIMEOUT_MS);
+        await withTimeout(client.disconnect(), CLOSE_STEP_TIMEOUT_MS);
+        return;
+      }
+      this.session = session;
+      session.on('session_restored', () => { void this.afterReconnection(); });
+      await this.readServerFacts(session);
+      this.createSubscription(session);
+      this.setState('connected', '');
+      options.log?.info(`connected to ${options.endpointUrl}`);
+    } catch (error) {
+      if (this.closing) return;
+      const message = error instanceof Error ? error.message : String(error);
+      this.setState('failed', message);
+      options.log?.warn(`cannot connect to ${options.endpointUrl}: ${message}`);
+      await this.teardown();
+      // A refused login or certificate does not fix itself quickly: retry at the slow end of the back-off.
+      this.running = undefined;
+      this.retryTimer = setTimeout(() => { this.retryTimer = undefined; this.start(); }, options.reconnectMaxDelayMs ?? 10_000);
+    }
+  }
+
+  private async readServerFacts(session: ClientSession): Promise<void> {
+    // Two nodes only: a server with a small MaxNodesPerRead refuses node-opcua's readOperationLimits (12 nodes at once).
+    const [namespaceArray, maxNodesPerRead] = await session.read([
+      { nodeId: resolveNodeId(VariableIds.Server_NamespaceArray), attributeId: AttributeIds.Value },
+      { nodeId: resolveNodeId(VariableIds.Server_ServerCapabilities_OperationLimits_MaxNodesPerRead), attributeId: AttributeIds.Value },
+    ]);
+    this.namespaces = Array.isArray(namespaceArray.value.value) ? (namespaceArray.value.value as string[]) : [];
+    const limit = Number(maxNodesPerRead.value.value);
+    this.maxNodesPerRead = maxNodesPerRead.statusCode.isGood() && Number.isInteger(limit) && limit > 0 ? limit : DEFAULT_MAX_NODES_PER_READ;
+  }
+
+  private createSubscription(session: ClientSession): void {
+    const subscription = ClientSubscription.create(session, {
+      requestedPublishingInterval: this.options.publishingIntervalMs ?? 100,
+      requestedLifetimeCount: 600,
+      requestedMaxKeepAliveCount: 20,
+      maxNotificationsPerPublish: 0,
+      publishingEnabled: true,
+      priority: 1,
+    });
+    subscription.on('error', (error: Error) => this.options.log?.warn(`subscription: ${error.message}`));
+    this.subscription = subscription;
+    this.items.attach(subscription);
+  }
+
+  /**
+   * node-opcua re-activates (or re-creates) the session and transfers or re-creates the subscription
+   * with its monitored items by itself; the connection only refreshes what may have changed on the
+   * server (a restarted server may number its namespaces differently).
+   */
+  private async afterReconnection(): Promise<void> {
+    const session = this.session;
+    if (!session || this.closing) return;
+    try {
+      await this.readServerFacts(session);
+      this.setState('connected', '');
+      this.options.log?.info(`reconnected to ${this.options.endpointUrl}`);
+    } catch (error) {
+      this.setState('reconnecting', error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  private async teardown(): Promise<void> {
+    const { client, session, subscription } = this;
+    this.client = undefined;
+    this.session = undefined;
+    this.subscription = undefined;
+    const reachable = this.currentState === 'connected';
+    this.items.detach();
+    // While reconnecting, node-opcua would hold these calls until the server is back: skip them then, and
+    // never wait long, so a redeploy finishes even when the server is gone. disconnect() stops the retries.
+    if (reachable) {
+      await withTimeout(subscription?.terminate(), CLOSE_STEP_TIMEOUT_MS);
+      await withTimeout(session?.close(), CLOSE_STEP_TIMEOUT_MS);
+    }
+    await withTimeout(client?.disconnect(), CLOSE_STEP_TIMEOUT_MS);
+  }
+}
+
+const CLOSE_STEP_TIMEOUT_MS = 2000;
+
+/** Waits for a step of closing, at most `ms`; its failure does not matter any more. */
+async function withTimeout(step: Promise<unknown> | undefined, ms: number): Promise<void> {
+  if (!step) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    step.catch(() => undefined),
+    new Promise<void>((resolve) => { timer = setTimeout(resolve, ms); }),
+  ]);
+  clearTimeout(timer);
+}

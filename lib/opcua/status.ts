@@ -1,0 +1,22 @@
+import { StatusCodes, type StatusCode } from 'node-opcua';
+
+/** A failure that carries the OPC UA status a dialect answers with. */
+export class OpcuaStatusError extends Error {
+  constructor(readonly statusCode: StatusCode, message?: string) {
+    super(message ?? statusCode.name);
+    this.name = 'OpcuaStatusError';
+  }
+}
+
+export function notConnected(detail = 'not connected to the OPC UA server'): OpcuaStatusError {
+  return new OpcuaStatusError(StatusCodes.BadNotConnected, detail);
+}
+
+/** The status behind any error: its own for OpcuaStatusError, BadNotConnected for lost sessions, else BadInternalError. */
+export function statusOf(error: unknown): StatusCode {
+  if (error instanceof OpcuaStatusError) return error.statusCode;
+  const message = error instanceof Error ? error.message : String(error);
+  if (/BadSessionClosed|BadSessionIdInvalid|not connected|connection|disconnect|secure channel|socket/i.test(message)) return StatusCodes.BadNotConnected;
+  if (/BadTimeout|timeout/i.test(message)) return StatusCodes.BadTimeout;
+  return StatusCodes.BadInternalError;
+}

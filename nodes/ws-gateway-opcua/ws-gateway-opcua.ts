@@ -1,0 +1,143 @@
+import os = require('node:os');
+import path = require('node:path');
+import type { NodeAPI, NodeDef } from 'node-red';
+import { NodeClass, resolveNodeId, type ReferenceDescription } from 'node-opcua';
+import {
+  OpcuaEndpoint, isSecurityMode, isSecurityPolicy, parseVariableList, statusOf, type OpcuaIdentity,
+} from '../../lib/opcua';
+import { runtimeTags } from '../shared/runtime-tags';
+import type { OpcuaConfigNode, OpcuaNodeCredentials } from './opcua-node';
+
+interface OpcuaDef extends NodeDef {
+  endpointUrl: string;
+  securityMode: string;
+  securityPolicy: string;
+  identity: 'anonymous' | 'username' | 'certificate';
+  acceptUnknownServerCertificate: boolean;
+  publishingInterval: number | string;
+  variables: unknown;
+}
+
+interface OpcuaSettings {
+  userDir?: string;
+  /** Where the client certificate and trust lists live; `<userDir>/ws-gateway-opcua/pki` by default. */
+  wsGatewayOpcuaPkiFolder?: string;
+  wsGatewayServerHistorySize?: unknown;
+}
+
+interface BrowseEntry {
+  nodeId: string;
+  browseName: string;
+  displayName: string;
+  nodeClass: string;
+  hasChildren: boolean;
+}
+
+export = function registerGatewayOpcua(RED: NodeAPI): void {
+  const settings = RED.settings as unknown as OpcuaSettings;
+
+  function GatewayOpcua(this: OpcuaConfigNode, config: OpcuaDef): void {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    node.endpoint = undefined;
+    const tags = runtimeTags(settings).space;
+    try {
+      const endpointUrl = (config.endpointUrl || '').trim();
+      if (!/^opc\.tcp:\/\/[^\s/]+/.test(endpointUrl)) throw new Error(RED._('ws-gateway-opcua.errors.endpoint', { url: endpointUrl }));
+      const securityMode = isSecurityMode(config.securityMode) ? config.securityMode : 'None';
+      const securityPolicy = securityMode === 'None' ? 'None' : isSecurityPolicy(config.securityPolicy) ? config.securityPolicy : 'Basic256Sha256';
+      const { variables, problems } = parseVariableList(config.variables);
+      for (const problem of problems) node.warn(RED._('ws-gateway-opcua.errors.variable', { problem }));
+      const publishing = Number(config.publishingInterval);
+      const endpoint = new OpcuaEndpoint({
+        id: node.id,
+        endpointUrl,
+        securityMode,
+        securityPolicy,
+        identity: identityOf(config, node.credentials ?? {}),
+        pkiFolder: pkiFolder(),
+        acceptUnknownServerCertificate: config.acceptUnknownServerCertificate === true,
+        publishingIntervalMs: Number.isFinite(publishing) && publishing > 0 ? publishing : 100,
+        variables,
+        log: { info: (text) => node.log(text), warn: (text) => node.warn(text) },
+      });
+      node.endpoint = endpoint;
+      tags.addSource(endpoint.tagSource);
+      endpoint.start();
+    } catch (error) {
+      node.error(error instanceof Error ? error.message : String(error));
+    }
+
+    node.on('close', (_removed: boolean, done: () => void) => {
+      const endpoint = node.endpoint;
+      node.endpoint = undefined;
+      if (!endpoint) return done();
+      tags.removeSource(endpoint.tagSource.id);
+      endpoint.close().then(done, (error: unknown) => {
+        node.error(error instanceof Error ? error.message : String(error));
+        done();
+      });
+    });
+  }
+
+  function identityOf(config: OpcuaDef, credentials: OpcuaNodeCredentials): OpcuaIdentity {
+    if (config.identity === 'username') {
+      if (!credentials.userName) throw new Error(RED._('ws-gateway-opcua.errors.user-name'));
+      return { kind: 'username', userName: credentials.userName, password: credentials.password ?? '' };
+    }
+    if (config.identity === 'certificate') {
+      if (!credentials.certificate || !credentials.privateKey) throw new Error(RED._('ws-gateway-opcua.errors.certificate'));
+      return { kind: 'certificate', certificate: credentials.certificate, privateKey: credentials.privateKey };
+    }
+    return { kind: 'anonymous' };
+  }
+
+  function pkiFolder(): string {
+    if (settings.wsGatewayOpcuaPkiFolder) return settings.wsGatewayOpcuaPkiFolder;
+    return path.join(settings.userDir || path.join(os.homedir(), '.node-red'), 'ws-gateway-opcua', 'pki');
+  }
+
+  RED.nodes.registerType<OpcuaConfigNode, OpcuaDef, { wsGatewayOpcuaPkiFolder: string }, OpcuaNodeCredentials>('ws-gateway-opcua', GatewayOpcua, {
+    credentials: {
+      userName: { type: 'text' },
+      password: { type: 'password' },
+      certificate: { type: 'password' },
+      privateKey: { type: 'password' },
+    },
+    settings: {
+      wsGatewayOpcuaPkiFolder: { value: '', exportable: false },
+    },
+  });
+
+  // The editor's "browse the server" helper: children of one node, through the deployed node's live session.
+  RED.httpAdmin.get('/ws-gateway-opcua/:id/browse', RED.auth.needsPermission('ws-gateway-opcua.read'), (request, response) => {
+    const node = RED.nodes.getNode(String(request.params.id)) as OpcuaConfigNode | null;
+    const endpoint = node?.endpoint;
+    if (!endpoint) {
+      response.status(404).json({ error: RED._('ws-gateway-opcua.errors.not-deployed') });
+      return;
+    }
+    let start;
+    try {
+      start = typeof request.query.nodeId === 'string' && request.query.nodeId !== '' ? endpoint.connection.nodeId(request.query.nodeId) : resolveNodeId('ObjectsFolder');
+    } catch (error) {
+      response.status(400).json({ error: error instanceof Error ? error.message : String(error) });
+      return;
+    }
+    endpoint.connection.browse(start).then((references) => {
+      response.json({ nodeId: start.toString(), children: references.map(browseEntry) });
+    }, (error: unknown) => {
+      response.status(503).json({ error: error instanceof Error ? error.message : String(error), status: statusOf(error).name });
+    });
+  });
+};
+
+function browseEntry(reference: ReferenceDescription): BrowseEntry {
+  return {
+    nodeId: reference.nodeId.toString(),
+    browseName: reference.browseName.toString(),
+    displayName: reference.displayName.text ?? reference.browseName.name ?? '',
+    nodeClass: NodeClass[reference.nodeClass] ?? String(reference.nodeClass),
+    hasChildren: reference.nodeClass === NodeClass.Object || reference.nodeClass === NodeClass.View,
+  };
+}
