@@ -95,6 +95,14 @@ describe('opcua-server dialect (ASNeG 8081 API) through Node-RED', { timeout: 18
     assert.equal((missing.Body as { Status: string }).Status, '2150891520', 'a bad node reads as a status-only DataValue (decision 4)');
   });
 
+  it('writes numbers and times as ASNeG does when the server is told to (asnegNumbers g6, asnegTimestamps ms)', async () => {
+    await load(opcuaServerFlow(demo.endpointUrl, {}, { asnegNumbers: 'g6', asnegTimestamps: 'ms' }));
+    const client = await open();
+    const value = (await ask(client, 'READ_REQUEST', 'g', { Variable: 'Double' })).Body as { Value: unknown; SourceTimestamp: string };
+    assert.deepEqual(value.Value, { Type: '11', Body: '3.14159' });
+    assert.match(value.SourceTimestamp, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+  });
+
   it('writes confirmed values and names each refusal', async () => {
     await load(opcuaServerFlow(demo.endpointUrl));
     const client = await open();
