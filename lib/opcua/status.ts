@@ -16,6 +16,10 @@ export function notConnected(detail = 'not connected to the OPC UA server'): Opc
 export function statusOf(error: unknown): StatusCode {
   if (error instanceof OpcuaStatusError) return error.statusCode;
   const message = error instanceof Error ? error.message : String(error);
+  // node-opcua names the service result in its messages (" serviceResult = BadTooManyOperations (0x80100000)").
+  const named = /\b(Bad[A-Za-z]+)\b/.exec(message)?.[1];
+  const codes = StatusCodes as unknown as Record<string, StatusCode | undefined>;
+  if (named && named !== 'BadSessionClosed' && named !== 'BadSessionIdInvalid' && codes[named]) return codes[named] as StatusCode;
   if (/BadSessionClosed|BadSessionIdInvalid|not connected|connection|disconnect|secure channel|socket/i.test(message)) return StatusCodes.BadNotConnected;
   if (/BadTimeout|timeout/i.test(message)) return StatusCodes.BadTimeout;
   return StatusCodes.BadInternalError;

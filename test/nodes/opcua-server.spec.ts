@@ -10,7 +10,7 @@ import { inNode } from '../fixtures/flows/raw-flows';
 import type { FlowNode } from '../fixtures/flows/raw-flows';
 import { gatewayNodes, helper, wsUrl } from '../support/node-red';
 import { startDemo, tempPki, waitForState, type RunningOpcuaDemoServer } from '../support/opcua';
-import { waitFor } from '../support/wait';
+import { openHandles, waitFor } from '../support/wait';
 import { TestClient } from '../support/ws-client';
 
 interface Answer {
@@ -93,6 +93,14 @@ describe('opcua-server dialect (ASNeG 8081 API) through Node-RED', { timeout: 18
     const missing = await ask(client, 'READ_REQUEST', 'r6', { Variable: 'Missing' });
     assert.deepEqual((missing.Body as { Value: unknown; Status: string }).Value, { Type: '0' });
     assert.equal((missing.Body as { Status: string }).Status, '2150891520', 'a bad node reads as a status-only DataValue (decision 4)');
+  });
+
+  it('writes numbers and times as ASNeG does when the server is told to (asnegNumbers g6, asnegTimestamps ms)', async () => {
+    await load(opcuaServerFlow(demo.endpointUrl, {}, { asnegNumbers: 'g6', asnegTimestamps: 'ms' }));
+    const client = await open();
+    const value = (await ask(client, 'READ_REQUEST', 'g', { Variable: 'Double' })).Body as { Value: unknown; SourceTimestamp: string };
+    assert.deepEqual(value.Value, { Type: '11', Body: '3.14159' });
+    assert.match(value.SourceTimestamp, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
   });
 
   it('writes confirmed values and names each refusal', async () => {
@@ -238,7 +246,8 @@ describe('opcua-server dialect (ASNeG 8081 API) through Node-RED', { timeout: 18
     await helper.request().get('/ws-gateway-opcua/opc/browse').query({ nodeId: 'not a node id' }).expect(400);
   });
 
-  it('releases every session and monitored item on redeploy', async () => {
+  it('releases every session, monitored item and socket on redeploy', async () => {
+    const handlesBefore = openHandles();
     const flow = opcuaServerFlow(demo.endpointUrl);
     await load(flow);
     const client = await open();
@@ -252,6 +261,7 @@ describe('opcua-server dialect (ASNeG 8081 API) through Node-RED', { timeout: 18
     await waitFor(() => demo.sessionCount() === sessionsWithFlow, 'one session again, not two', 10000);
     await helper.unload();
     await waitFor(() => demo.sessionCount() === 0, 'no session left after unload', 10000);
+    await waitFor(() => (openHandles().get('TCPSocketWrap') ?? 0) <= (handlesBefore.get('TCPSocketWrap') ?? 0), 'no OPC UA or WebSocket socket left', 5000);
     const node = helper.getNode('opc') as Node | null;
     assert.equal(node, null);
   });
