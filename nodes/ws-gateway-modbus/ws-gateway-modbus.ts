@@ -68,11 +68,18 @@ export = function registerModbus(RED: NodeAPI): void {
           ? { fill: 'green', shape: 'dot', text: translate('status.polling', { count: gateway.unitIds.length }) }
           : { fill: 'green', shape: 'ring', text: translate('status.connected') });
       };
+      // The line retries with back-off; the log and the ERROR hooks hear of a loss once, and of the recovery.
+      let lineLost = false;
       gateway.on('status', (status) => {
         describe();
-        if (status.state === 'unreachable') {
-          node.warn(translate('errors.line-lost', { line: gateway.line.describe(), reason: status.reason }));
-          changes.emit('change', current, translate('errors.line-lost', { line: gateway.line.describe(), reason: status.reason }));
+        if (status.state === 'unreachable' && !lineLost) {
+          lineLost = true;
+          const text = translate('errors.line-lost', { line: gateway.line.describe(), reason: status.reason });
+          node.warn(text);
+          changes.emit('change', current, text);
+        } else if (status.state === 'connected' && lineLost) {
+          lineLost = false;
+          node.log(translate('status.connected'));
         }
       });
       gateway.on('unit', (status) => {

@@ -122,6 +122,11 @@ describe('ws-gateway-modbus + ws-gateway-server (evok) in Node-RED', () => {
     client.send({ cmd: 'all' });
     const all = await client.nextJson<DeviceObject[]>();
     assert.ok(all.every((o) => o.value === null), 'nothing read yet: values are null, as in EVOK before the first scan');
+    // The line keeps retrying with back-off; the log says so once, not once per attempt.
+    const modbusNode = helper.getNode('mb') as unknown as { warn: { getCalls(): Array<{ thisValue: unknown; args: unknown[] }> } };
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const lineWarnings = modbusNode.warn.getCalls().filter((call) => call.thisValue === modbusNode && /line-lost/.test(String(call.args[0])));
+    assert.equal(lineWarnings.length, 1, 'one warning for a line that stays unreachable');
   });
 
   it('removes its REST routes and tags on redeploy and adds them again', async () => {
