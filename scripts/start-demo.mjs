@@ -346,12 +346,24 @@ function writePackageJson(userDir) {
  * Creates or refreshes the Node-RED user directory. Returns the flow configuration it holds.
  * `keepFlows`: leave an existing flows.json / flows_cred.json alone.
  */
-/** The examples' clients call the demo's own endpoints at 127.0.0.1:1880; they follow PORT when it moves the demo. */
-export function followDemoPort(flows, port) {
-  if (port === 1880) return flows;
-  return flows.map((node) => (node.type === 'ws-gateway-client' && typeof node.url === 'string'
-    ? { ...node, url: node.url.replace(`//${HOST}:1880/`, `//${HOST}:${port}/`) }
-    : node));
+/**
+ * The examples talk to the demo's own endpoints at their fixed ports (Node-RED 1880, the OPC UA demo
+ * server 4840, the Modbus simulator 5020); when PORT, DEMO_OPCUA_PORT or DEMO_MODBUS_PORT move one of
+ * them, the flows follow.
+ */
+export function followDemoPort(flows, port, env = process.env) {
+  const opcuaPort = env.DEMO_OPCUA_PORT ? parsePort(env.DEMO_OPCUA_PORT) : 4840;
+  const modbusPort = env.DEMO_MODBUS_PORT ? parsePort(env.DEMO_MODBUS_PORT) : 5020;
+  const moveOpcua = (text) => text.replaceAll(`opc.tcp://${HOST}:4840`, `opc.tcp://${HOST}:${opcuaPort}`);
+  return flows.map((node) => {
+    if (node.type === 'ws-gateway-client' && typeof node.url === 'string') {
+      return { ...node, url: node.url.replace(`//${HOST}:1880/`, `//${HOST}:${port}/`) };
+    }
+    if (node.type === 'ws-gateway-opcua' && typeof node.endpointUrl === 'string') return { ...node, endpointUrl: moveOpcua(node.endpointUrl) };
+    if (node.type === 'ws-gateway-server' && typeof node.gatewayEndpoints === 'string') return { ...node, gatewayEndpoints: moveOpcua(node.gatewayEndpoints) };
+    if (node.type === 'ws-gateway-modbus' && node.host === HOST && Number(node.port) === 5020) return { ...node, port: modbusPort };
+    return node;
+  });
 }
 
 export function prepareUserDir({ userDir = USER_DIR, root = ROOT, examplesDir = EXAMPLES_DIR, keepFlows = false, port = 1880 } = {}) {
