@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
+import fs = require('node:fs');
 import { readFileSync } from 'node:fs';
+import os = require('node:os');
 import path = require('node:path');
 import { after, afterEach, before, describe, it } from 'node:test';
 import { opcuaGatewayFlow } from '../fixtures/flows/opcua-gateway-flows';
 import type { FlowNode } from '../fixtures/flows/raw-flows';
 import type { GatewayServerNode } from '../../nodes/shared/server-node';
-import { GatewayClient } from '../support/gateway-client';
-import { collect, helper, load, wsUrl } from '../support/node-red';
+import { GatewayClient, policyUri } from '../support/gateway-client';
+import gatewayOpcua = require('../../nodes/ws-gateway-opcua/ws-gateway-opcua');
+import { serverNode } from '../fixtures/flows/raw-flows';
+import { collect, gatewayNodes, helper, load, wsUrl } from '../support/node-red';
 import { startOpcuaTestServer, type OpcuaTestServer } from '../support/opcua-test-server';
 import { openHandles, waitFor } from '../support/wait';
 import { testGatewayPkiFolder } from '../unit/dialects/opcua-gateway/gateway-fixture';
@@ -101,5 +105,34 @@ describe('ws-gateway-server with the opcua-gateway dialect in Node-RED', () => {
     const answer = await client.request('GW_LoginRequest', { DiscoveryUrl: opcua.endpointUrl });
     assert.equal(answer.Header.StatusCode, '2149515264');
   });
-});
 
+  it('allows the endpoint of its ws-gateway-opcua node, and signs those sessions with that node\'s certificate', async () => {
+    const nodePki = fs.mkdtempSync(path.join(os.tmpdir(), 'ws-gateway-node-pki-'));
+    const gatewayPki = fs.mkdtempSync(path.join(os.tmpdir(), 'ws-gateway-gw-pki-'));
+    helper.settings({ wsGatewayOpcuaPkiFolder: nodePki } as unknown as Parameters<typeof helper.settings>[0]);
+    try {
+      await helper.load([...gatewayNodes, gatewayOpcua], [
+        { id: 'flow', type: 'tab' },
+        { id: 'opc', type: 'ws-gateway-opcua', name: '', endpointUrl: opcua.endpointUrl, securityMode: 'None', securityPolicy: 'None', identity: 'anonymous', acceptUnknownServerCertificate: true, publishingInterval: 100, variables: [] },
+        serverNode({ path: '/opcua', dialect: 'opcua-gateway', gatewayEndpoints: '', gatewayPkiFolder: gatewayPki, opcua: 'opc' }),
+      ]);
+      const client = await open();
+      const { sessionId, status } = await client.login({
+        DiscoveryUrl: opcua.endpointUrl, SecurityMode: 'SignAndEncrypt', SecurityPolicyUri: policyUri('Basic256Sha256'),
+        UserAuth: { Type: 'UserName', UserName: 'user1', Password: 'password1' },
+      });
+      assert.equal(status, 'Connect', 'allowed although gatewayEndpoints lists nothing');
+      const nodeCertificate = fs.readFileSync(path.join(nodePki, 'own', 'certs', 'client_certificate.pem'), 'utf8');
+      assert.match(nodeCertificate, /BEGIN CERTIFICATE/);
+      assert.equal(fs.existsSync(path.join(gatewayPki, 'own', 'certs', 'client_certificate.pem')), false, 'the gateway\'s own certificate was not needed');
+      await client.request('GW_LogoutRequest', {}, sessionId);
+      const elsewhere = await client.request('GW_LoginRequest', { DiscoveryUrl: 'opc.tcp://127.0.0.1:1/other' });
+      assert.equal(elsewhere.Header.StatusCode, '2149515264', 'other endpoints stay refused');
+    } finally {
+      helper.settings({ wsGatewayOpcuaPkiFolder: undefined } as unknown as Parameters<typeof helper.settings>[0]);
+      await helper.unload();
+      fs.rmSync(nodePki, { recursive: true, force: true });
+      fs.rmSync(gatewayPki, { recursive: true, force: true });
+    }
+  });
+});

@@ -26,10 +26,11 @@ export class ClientPki {
   private manager: OPCUACertificateManager | undefined;
   private ready: Promise<void> = Promise.resolve();
 
-  constructor(readonly folder: string) {}
+  /** `acceptUnknown` false: server certificates must already be in the folder's trusted list. */
+  constructor(readonly folder: string, private readonly acceptUnknown = true) {}
 
   certificateManager(): OPCUACertificateManager {
-    this.manager ??= new OPCUACertificateManager({ rootFolder: this.folder, automaticallyAcceptUnknownCertificate: true });
+    this.manager ??= new OPCUACertificateManager({ rootFolder: this.folder, automaticallyAcceptUnknownCertificate: this.acceptUnknown });
     return this.manager;
   }
 

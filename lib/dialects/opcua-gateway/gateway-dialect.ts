@@ -23,7 +23,7 @@ let nextSessionNumber = 1;
  * JSON services 1:1 onto node-opcua requests and pushes data changes and events.
  *
  * Options (fields of the ws-gateway-server node): `gatewayEndpoints` (allowed endpoint URLs, decision
- * 12), `gatewayPkiFolder` (the gateway's client certificate), `gatewayMaxSessions` (per connection,
+ * 12, plus the endpoint of the ws-gateway-opcua node in `sources.opcua`, whose PKI its sessions use), `gatewayPkiFolder` (the gateway's client certificate), `gatewayMaxSessions` (per connection,
  * default 10), `asnegNumbers`, `asnegTimestamps`.
  */
 export function createOpcuaGatewayDialect(context: DialectContext): Dialect {
@@ -31,6 +31,11 @@ export function createOpcuaGatewayDialect(context: DialectContext): Dialect {
   const allowed = AllowedEndpoints.parse(context.options.gatewayEndpoints);
   const folder = typeof context.options.gatewayPkiFolder === 'string' && context.options.gatewayPkiFolder.trim() ? context.options.gatewayPkiFolder.trim() : defaultGatewayPkiFolder();
   const pki = new ClientPki(folder);
+  // Decision 12: the server's ws-gateway-opcua endpoint is allowed too, and sessions to it use that
+  // node's certificate and trust lists, so its server trusts the gateway as it trusts the node.
+  const configured = context.sources.opcua?.options;
+  const configuredPki = configured ? new ClientPki(configured.pkiFolder, configured.acceptUnknownServerCertificate === true) : undefined;
+  const isConfiguredEndpoint = (url: string): boolean => configured !== undefined && AllowedEndpoints.parse(configured.endpointUrl).allows(url);
   // ASNeG has no limit; one connection opening sessions without end would exhaust the OPC UA servers.
   const maxSessions = positiveInteger(context.options.gatewayMaxSessions, 10);
   const sessions = new Map<string, GatewaySession>();
@@ -59,7 +64,7 @@ export function createOpcuaGatewayDialect(context: DialectContext): Dialect {
   }
 
   function refusal(login: LoginOptions): { status: StatusCode; reason: string } | undefined {
-    if (!allowed.allows(login.endpointUrl)) {
+    if (!allowed.allows(login.endpointUrl) && !isConfiguredEndpoint(login.endpointUrl)) {
       return { status: StatusCodes.BadUserAccessDenied, reason: `${login.endpointUrl} is not an allowed endpoint of this gateway` };
     }
     if (login.securityPolicy === SecurityPolicy.Basic128Rsa15 && login.securityMode !== MessageSecurityMode.None && !pkcs1v15DecryptionAllowed()) {
@@ -96,7 +101,8 @@ export function createOpcuaGatewayDialect(context: DialectContext): Dialect {
     const id = String(nextSessionNumber++);
     // The answer goes out before the session starts connecting, so Connect/Disconnect always follow it.
     client.send(encodeResponse(header, StatusCodes.Good, { SessionId: id }));
-    sessions.set(id, new GatewaySession(id, client.id, header.ClientHandle, options, pki, listenerFor(client, id, header.ClientHandle)));
+    const sessionPki = configuredPki && isConfiguredEndpoint(options.endpointUrl) ? configuredPki : pki;
+    sessions.set(id, new GatewaySession(id, client.id, header.ClientHandle, options, sessionPki, listenerFor(client, id, header.ClientHandle)));
   }
 
   /** Only the connection that logged in may use a session (decision 6). */
@@ -210,6 +216,7 @@ export function createOpcuaGatewayDialect(context: DialectContext): Dialect {
       for (const session of [...sessions.values()]) release(session);
       await Promise.all([...closing]);
       await pki.dispose();
+      await configuredPki?.dispose();
     },
   };
 }
