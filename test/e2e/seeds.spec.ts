@@ -6,16 +6,18 @@ import { freePort } from '../support/ports';
 import { TestClient } from '../support/ws-client';
 
 /**
- * The seeds' Python examples of the ASNeG gateway (001) and WinCC OA (003), run unchanged but for their
+ * The seeds' Python examples of the ASNeG server (000), gateway (001) and WinCC OA (003), run unchanged but for their
  * URLs (test/seeds/*.py say what else differs) against `npm start` on free ports.
  */
-describe('the OPC UA gateway and WinCC OA seed examples against npm start', () => {
+describe('the OPC UA server, OPC UA gateway and WinCC OA seed examples against npm start', () => {
   let demo: RunningDemo;
   let gatewayPort: number;
+  let serverPort: number;
   let opcuaPort: number;
 
   before(async () => {
     gatewayPort = await freePort();
+    serverPort = await freePort();
     opcuaPort = await freePort();
     const modbusPort = await freePort();
     demo = await startDemo({
@@ -23,6 +25,7 @@ describe('the OPC UA gateway and WinCC OA seed examples against npm start', () =
       // The example flows name the demo's fixed ports; this run uses free ones.
       editFlows: (flows) => flows
         .replace(/"port": 8082,/g, `"port": ${gatewayPort},`)
+        .replace(/"port": 8081,/g, `"port": ${serverPort},`)
         .replace(/"port": 5020,/g, `"port": ${modbusPort},`)
         .replace(/opc\.tcp:\/\/127\.0\.0\.1:4840/g, `opc.tcp://127.0.0.1:${opcuaPort}`),
       ready: async (httpPort) => {
@@ -30,12 +33,25 @@ describe('the OPC UA gateway and WinCC OA seed examples against npm start', () =
         await client.close();
         const gateway = await TestClient.open(`ws://127.0.0.1:${gatewayPort}`);
         await gateway.close();
-        return true;
+        // The 8081 API answers once its ws-gateway-opcua node is connected to the demo server.
+        const server = await TestClient.open(`ws://127.0.0.1:${serverPort}`);
+        server.send({ Header: { MessageType: 'READ_REQUEST', ClientHandle: 'probe' }, Body: { Variables: ['Double'] } });
+        const answer = await server.nextJson<{ Body?: { Variables?: Array<{ StatusCode?: string }> } }>();
+        await server.close();
+        return answer.Body?.Variables?.[0]?.StatusCode === undefined;
       },
     });
   });
 
   after(async () => { await demo?.stop(); });
+
+  it('000: lists the variables of the 8081 API (VALUELIST_REQUEST)', async () => {
+    const lines = await runPython(join(ROOT, 'test', 'seeds', 'opcua_server_seed.py'), [`ws://127.0.0.1:${serverPort}`], 20_000);
+    assert.equal(lines.length, 1, lines.join('\n'));
+    const answer = JSON.parse(lines[0]) as { Header: unknown; Body: { Variables: string[] } };
+    assert.deepEqual(answer.Header, { MessageType: 'VALUELIST_RESPONSE', ClientHandle: '1' });
+    assert.ok(answer.Body.Variables.includes('Setpoint') && answer.Body.Variables.includes('Sine'), lines[0]);
+  });
 
   it('001: logs in with SignAndEncrypt / Basic128Rsa15 / user1, hears Connect, logs out', async () => {
     const lines = await runPython(join(ROOT, 'test', 'seeds', 'opcua_gateway_seed.py'), [`ws://127.0.0.1:${gatewayPort}`, `opc.tcp://127.0.0.1:${opcuaPort}`], 30_000);
