@@ -1,6 +1,7 @@
 /**
  * bench:opcua — data changes per second from an OPC UA server to 50 WebSocket clients through the
- * opcua-server dialect (ASNeG 8081 API), beside a plain node-opcua client subscribed to the same
+ * opcua-server dialect (ASNeG 8081 API) and then through the opcua-gateway dialect (8082: each client its
+ * own login, subscription and monitored items), each beside a plain node-opcua client subscribed to the same
  * variables with the same parameters in the same run. Prints the ratio of changes each WebSocket client
  * receives to what the plain client receives, and the latency the gateway adds (WebSocket arrival minus
  * plain-client arrival of the same value, p50 / p99).
@@ -87,64 +88,90 @@ async function main(): Promise<void> {
     });
   }
 
-  // 50 WebSocket clients, each monitoring every variable (ClientHandle = variable name, as ASNeG's JS client does).
-  const latencies: number[] = [];
-  let wsChanges = 0;
-  const port = gateway.port!;
-  const sockets = await Promise.all(Array.from({ length: CLIENTS }, () => new Promise<WebSocket>((resolve, reject) => {
-    const socket = new WebSocket(`ws://127.0.0.1:${port}`, 'json');
-    socket.once('open', () => resolve(socket));
-    socket.once('error', reject);
-  })));
-  for (const socket of sockets) {
-    socket.on('message', (data) => {
-      const message = JSON.parse(String(data)) as { Header: { MessageType: string; ClientHandle: string }; Body?: { Value?: { Body?: string } } };
-      if (message.Header.MessageType !== 'MONITORUPDATE_MESSAGE' || !measuring) return;
-      wsChanges++;
-      const written = writeTimes.get(Number(message.Body?.Value?.Body));
-      if (written !== undefined) latencies.push(performance.now() - written);
-    });
+  /** One measuring window: the plain client and the gateway's clients count the same writes. */
+  async function measure(label: string, sockets: WebSocket[], valueOf: (frame: string) => number | undefined, monitoredItemsOnServer: () => number): Promise<Record<string, unknown>> {
+    const latencies: number[] = [];
+    let wsChanges = 0;
+    for (const socket of sockets) {
+      socket.on('message', (data) => {
+        if (!measuring) return;
+        const value = valueOf(String(data));
+        if (value === undefined) return;
+        wsChanges++;
+        const written = writeTimes.get(value);
+        if (written !== undefined) latencies.push(performance.now() - written);
+      });
+    }
+    await delay(WARMUP_MS);
+    plainChanges = 0;
+    plainLatencies.length = 0;
+    const cpuStart = process.cpuUsage();
+    measuring = true;
+    const started = performance.now();
+    await delay(SECONDS * 1000);
+    measuring = false;
+    const elapsed = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuStart);
+    const plainRate = plainChanges / elapsed;
+    const wsRatePerClient = wsChanges / elapsed / CLIENTS;
+    const gatewayP50 = percentile(latencies, 50);
+    const gatewayP99 = percentile(latencies, 99);
+    const plainP50 = percentile(plainLatencies, 50);
+    const plainP99 = percentile(plainLatencies, 99);
+    return {
+      dialect: label, seconds: Math.round(elapsed * 10) / 10, clients: CLIENTS, variables: VARIABLES, writeEveryMs: WRITE_MS, publishingIntervalMs: PUBLISHING_MS,
+      plainClientChangesPerSecond: Math.round(plainRate),
+      gatewayChangesPerSecondPerClient: Math.round(wsRatePerClient),
+      gatewayChangesPerSecondAllClients: Math.round(wsChanges / elapsed),
+      ratioPerClientToPlain: Math.round((wsRatePerClient / plainRate) * 1000) / 1000,
+      // From the write on the server to arrival; "added" is the gateway path minus the plain client's.
+      latencyMs: {
+        plain: { p50: round(plainP50), p99: round(plainP99), samples: plainLatencies.length },
+        gateway: { p50: round(gatewayP50), p99: round(gatewayP99), samples: latencies.length },
+        added: { p50: round(gatewayP50 - plainP50), p99: round(gatewayP99 - plainP99) },
+      },
+      processCpuPercent: Math.round(((cpu.user + cpu.system) / 1000 / (elapsed * 1000)) * 100),
+      monitoredItemsOnServer: monitoredItemsOnServer(),
+    };
+  }
+
+  const results: Array<Record<string, unknown>> = [];
+
+  // opcua-server (8081): 50 clients, each monitoring every variable (ClientHandle = variable name, as ASNeG's JS client does).
+  const serverSockets = await openClients(gateway.port!, 'json');
+  for (const socket of serverSockets) {
     for (const variable of variables) {
       socket.send(JSON.stringify({ Header: { MessageType: 'MONITORSTART_REQUEST', ClientHandle: variable.name }, Body: { Variable: variable.name } }));
     }
   }
+  results.push(await measure('opcua-server', serverSockets, (frame) => {
+    const message = JSON.parse(frame) as { Header: { MessageType: string }; Body?: { Value?: { Body?: string } } };
+    return message.Header.MessageType === 'MONITORUPDATE_MESSAGE' ? Number(message.Body?.Value?.Body) : undefined;
+  }, () => demo.monitoredItemCount()));
+  await closeClients(serverSockets);
 
-  await delay(WARMUP_MS);
-  const cpuStart = process.cpuUsage();
-  measuring = true;
-  const started = performance.now();
-  await delay(SECONDS * 1000);
-  measuring = false;
-  const elapsed = (performance.now() - started) / 1000;
-  const cpu = process.cpuUsage(cpuStart);
+  // opcua-gateway (8082): 50 clients, each logging in (its own OPC UA session, as the gateway is meant to
+  // work), creating a subscription and one monitored item per variable.
+  const gatewayDialect = new GatewayEndpoint({
+    id: 'bench-gw', listen: { kind: 'port', host: '127.0.0.1', port: 0 }, dialect: 'opcua-gateway',
+    dialectOptions: { gatewayEndpoints: demo.endpointUrl, gatewayPkiFolder: pki, gatewayMaxSessions: 2 },
+    limits: { maxClients: CLIENTS + 10, maxInFlight: 16, outboundBudgetBytes: 16 * 1024 * 1024 },
+  }, new TagSpace());
+  await gatewayDialect.start();
+  const gatewaySockets = await openClients(gatewayDialect.port!);
+  await Promise.all(gatewaySockets.map((socket) => subscribeThroughGateway(socket, demo.endpointUrl, namespaceIndex)));
+  results.push(await measure('opcua-gateway', gatewaySockets, (frame) => {
+    const message = JSON.parse(frame) as { Header: { MessageType: string }; Body?: { Value?: { Value?: { Body?: string } } } };
+    return message.Header.MessageType === 'GW_DataChangeNotify' ? Number(message.Body?.Value?.Value?.Body) : undefined;
+  }, () => demo.monitoredItemCount()));
+  await closeClients(gatewaySockets);
+  await gatewayDialect.close();
 
-  const plainRate = plainChanges / elapsed;
-  const wsRatePerClient = wsChanges / elapsed / CLIENTS;
-  const gatewayP50 = percentile(latencies, 50);
-  const gatewayP99 = percentile(latencies, 99);
-  const plainP50 = percentile(plainLatencies, 50);
-  const plainP99 = percentile(plainLatencies, 99);
-  const result = {
-    seconds: Math.round(elapsed * 10) / 10, clients: CLIENTS, variables: VARIABLES, writeEveryMs: WRITE_MS, publishingIntervalMs: PUBLISHING_MS,
-    plainClientChangesPerSecond: Math.round(plainRate),
-    gatewayChangesPerSecondPerClient: Math.round(wsRatePerClient),
-    gatewayChangesPerSecondAllClients: Math.round(wsChanges / elapsed),
-    ratioPerClientToPlain: Math.round((wsRatePerClient / plainRate) * 1000) / 1000,
-    // From the write on the server to arrival; "added" is the gateway path minus the plain client's.
-    latencyMs: {
-      plain: { p50: round(plainP50), p99: round(plainP99), samples: plainLatencies.length },
-      gateway: { p50: round(gatewayP50), p99: round(gatewayP99), samples: latencies.length },
-      added: { p50: round(gatewayP50 - plainP50), p99: round(gatewayP99 - plainP99) },
-    },
-    processCpuPercent: Math.round(((cpu.user + cpu.system) / 1000 / (elapsed * 1000)) * 100),
-    monitoredItemsOnServer: demo.monitoredItemCount(),
-  };
-  console.log(JSON.stringify(result, null, 2));
+  console.log(JSON.stringify(results, null, 2));
   fs.mkdirSync('.bench-results', { recursive: true });
-  fs.writeFileSync(path.join('.bench-results', 'opcua-server.json'), `${JSON.stringify(result, null, 2)}\n`);
+  fs.writeFileSync(path.join('.bench-results', 'opcua.json'), `${JSON.stringify(results, null, 2)}\n`);
 
   clearInterval(writer);
-  await Promise.all(sockets.map((socket) => new Promise<void>((resolve) => { socket.once('close', () => resolve()); socket.close(); })));
   await gateway.close();
   await opcua.close();
   await subscription.terminate();
@@ -152,6 +179,52 @@ async function main(): Promise<void> {
   await plain.disconnect();
   await demo.stop();
   fs.rmSync(pki, { recursive: true, force: true });
+}
+
+function openClients(port: number, protocol?: string): Promise<WebSocket[]> {
+  return Promise.all(Array.from({ length: CLIENTS }, () => new Promise<WebSocket>((resolve, reject) => {
+    const socket = protocol ? new WebSocket(`ws://127.0.0.1:${port}`, protocol) : new WebSocket(`ws://127.0.0.1:${port}`);
+    socket.once('open', () => resolve(socket));
+    socket.once('error', reject);
+  })));
+}
+
+function closeClients(sockets: WebSocket[]): Promise<void[]> {
+  return Promise.all(sockets.map((socket) => new Promise<void>((resolve) => { socket.once('close', () => resolve()); socket.close(); })));
+}
+
+/** GW_LoginRequest, GW_CreateSubscriptionRequest and GW_CreateMonitoredItemsRequest for every bench variable. */
+async function subscribeThroughGateway(socket: WebSocket, endpointUrl: string, namespaceIndex: number): Promise<void> {
+  const next = (type: string): Promise<{ Header: { StatusCode?: string }; Body: Record<string, string> }> => new Promise((resolve) => {
+    const onMessage = (data: WebSocket.RawData): void => {
+      const message = JSON.parse(String(data)) as { Header: { MessageType: string; StatusCode?: string }; Body: Record<string, string> };
+      if (message.Header.MessageType !== type) return;
+      socket.off('message', onMessage);
+      resolve(message);
+    };
+    socket.on('message', onMessage);
+  });
+  const send = (type: string, body: unknown, sessionId?: string): void => {
+    socket.send(JSON.stringify({ Header: { MessageType: type, ClientHandle: 'bench', ...(sessionId ? { SessionId: sessionId } : {}) }, Body: body }));
+  };
+  const login = next('GW_LoginResponse');
+  const connected = next('GW_SessionStatusNotify');
+  send('GW_LoginRequest', { DiscoveryUrl: endpointUrl });
+  const sessionId = (await login).Body.SessionId;
+  await connected;
+  const subscription = next('GW_CreateSubscriptionResponse');
+  send('GW_CreateSubscriptionRequest', { RequestedPublishingInterval: String(PUBLISHING_MS), RequestedLifetimeCount: '600', RequestedMaxKeepAliveCount: '20' }, sessionId);
+  const subscriptionId = (await subscription).Body.SubscriptionId;
+  const created = next('GW_CreateMonitoredItemsResponse');
+  send('GW_CreateMonitoredItemsRequest', {
+    SubscriptionId: subscriptionId,
+    ItemsToCreate: Array.from({ length: VARIABLES }, (_unused, index) => ({
+      ItemToMonitor: { NodeId: { IdType: '1', Id: `Bench${index}`, Namespace: String(namespaceIndex) }, AttributeId: '13' },
+      RequestedParameters: { ClientHandle: String(index), SamplingInterval: '0', QueueSize: '1', DiscardOldest: 'true' },
+    })),
+  }, sessionId);
+  const answer = await created;
+  if (answer.Header.StatusCode !== '0') throw new Error(`GW_CreateMonitoredItemsRequest failed: ${JSON.stringify(answer.Header)}`);
 }
 
 function percentile(values: number[], p: number): number {

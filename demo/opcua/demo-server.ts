@@ -32,6 +32,8 @@ export interface OpcuaDemoServerOptions {
   pkiFolder?: string;
   /** The server's OperationLimits MaxNodesPerRead (tests of read splitting); unlimited by default. */
   maxNodesPerRead?: number;
+  /** Secure channels and sessions at once (node-opcua's default is 10); a gateway with many logged-in clients needs more. */
+  maxConnections?: number;
 }
 
 export interface RunningOpcuaDemoServer {
@@ -90,7 +92,11 @@ export async function startOpcuaDemoServer(options: OpcuaDemoServerOptions): Pro
     allowAnonymous: true,
     userManager: { isValidUser: (user: string, password: string) => DEMO_USERS[user] === password },
     disableDiscovery: true,
-    serverCapabilities: options.maxNodesPerRead ? { operationLimits: { maxNodesPerRead: options.maxNodesPerRead } } : undefined,
+    maxConnectionsPerEndpoint: options.maxConnections ?? 100,
+    serverCapabilities: {
+      maxSessions: options.maxConnections ?? 100,
+      ...(options.maxNodesPerRead ? { operationLimits: { maxNodesPerRead: options.maxNodesPerRead } } : {}),
+    },
     buildInfo: { productName: 'ws-gateway OPC UA demo', manufacturerName: 'node-red-contrib-ws-gateway' },
     serverInfo: { applicationUri: `urn:${host}:ws-gateway-opcua-demo`, productUri: 'ws-gateway-opcua-demo' },
   });
