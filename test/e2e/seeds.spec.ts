@@ -74,16 +74,18 @@ describe('the OPC UA server, OPC UA gateway and WinCC OA seed examples against n
     assert.ok(hotlinks.length >= 3, output);
   });
 
-  it('serves the Modbus simulator\'s circuits as datapoints beside the seed\'s', async () => {
+  it('serves the Modbus simulator\'s circuits and the OPC UA demo server\'s variables as datapoints beside the seed\'s', async () => {
     const client = await TestClient.open(`ws://127.0.0.1:${demo.httpPort}/winccoa?username=demo&password=demo`);
     let values: Record<string, unknown> = {};
-    for (let attempt = 0; attempt < 40 && typeof values['System1:Neuron_AI_1_01.:_original.._value'] !== 'number'; attempt++) {
-      client.send({ DpGet: { Dps: ['Neuron_AI_1_01.', 'Neuron_RO_2_01.', 'ExampleDP_Arg1.'] } });
+    const ready = (): boolean => typeof values['System1:Neuron_AI_1_01.:_original.._value'] === 'number' && typeof values['System1:Sine.:_original.._value'] === 'number';
+    for (let attempt = 0; attempt < 40 && !ready(); attempt++) {
+      client.send({ DpGet: { Dps: ['Neuron_AI_1_01.', 'Neuron_RO_2_01.', 'ExampleDP_Arg1.', 'Sine.'] } });
       values = (await client.nextJson<{ DpGetResult: { Values: Record<string, unknown> } }>()).DpGetResult.Values;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     await client.close();
     assert.equal(typeof values['System1:Neuron_AI_1_01.:_original.._value'], 'number', JSON.stringify(values));
     assert.equal(typeof values['System1:Neuron_RO_2_01.:_original.._value'], 'boolean', JSON.stringify(values));
+    assert.equal(typeof values['System1:Sine.:_original.._value'], 'number', JSON.stringify(values));
   });
 });
