@@ -1,5 +1,5 @@
 import type { DecodeResult } from '../dialect';
-import type { JsonValue } from './variant-json';
+import type { JsonValue } from '../../opcua/json';
 
 /** A decoded 8081 request: `{"Header":{"MessageType","ClientHandle"},"Body":{...}}`. */
 export interface AsnegRequest {

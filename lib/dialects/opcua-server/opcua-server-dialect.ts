@@ -2,10 +2,10 @@ import { StatusCodes, type DataValue, type NodeId, type StatusCode } from 'node-
 import { OpcuaStatusError, statusOf, type OpcuaEndpoint, type OpcuaVariable } from '../../opcua';
 import type { ClientSession } from '../../server/session';
 import type { Dialect, DialectContext, DialectError, DialectMessage, OutgoingFrame } from '../dialect';
-import { parseAsnegTime, statusName, typeName, type TextOptions } from './asneg-text';
+import { parseAsnegTime, statusName, typeName } from './asneg-text';
 import { decodeRequest, encodeMessage, isObject, scalarText, type AsnegRequest } from './envelope';
 import { MonitorRegistry } from './monitor-registry';
-import { VariantDecodeError, decodeDataValue, encodeDataValue, type JsonValue } from './variant-json';
+import { JsonDecodeError, decodeDataValue, encodeDataValue, jsonFormatFromOptions, type JsonValue } from '../../opcua/json';
 
 /** Samples one HISTORICALREAD returns at most unless the server option says otherwise. */
 const DEFAULT_HISTORY_MAX = 10_000;
@@ -19,10 +19,8 @@ const DEFAULT_SAMPLING_INTERVAL = 250;
  */
 export function createOpcuaServerDialect(context: DialectContext): Dialect {
   const endpoint: OpcuaEndpoint | undefined = context.sources.opcua;
-  const text: TextOptions = {
-    numbers: context.options.asnegNumbers === 'g6' ? 'g6' : 'shortest',
-    timestamps: context.options.asnegTimestamps === 'ms' ? 'ms' : 's',
-  };
+  // The same JSON of OPC UA values as the gateway (reference section 2), with decision 11's options.
+  const format = jsonFormatFromOptions(context.options);
   const historyMax = positiveInteger(context.options.opcuaHistoryMax, DEFAULT_HISTORY_MAX);
   const monitors = new MonitorRegistry();
   /** Encoded bodies of the last values, so 50 clients of one item cost one encoding. */
@@ -52,7 +50,7 @@ export function createOpcuaServerDialect(context: DialectContext): Dialect {
   }
 
   function dataValueJson(value: DataValue): JsonValue {
-    const json = encodeDataValue(value, text);
+    const json = encodeDataValue(value, format);
     // Decision 4: a bad value without a Variant still encodes, with its status.
     if (value.statusCode.isNotGood() && json.Status === undefined) json.Status = String(value.statusCode.value >>> 0);
     return json;
@@ -128,9 +126,9 @@ export function createOpcuaServerDialect(context: DialectContext): Dialect {
         const name = scalarText(body.Variable);
         let decoded;
         try {
-          decoded = decodeDataValue(body.Value);
+          decoded = decodeDataValue(body.Value as JsonValue, 'Value', format);
         } catch (error) {
-          if (!(error instanceof VariantDecodeError)) throw error;
+          if (!(error instanceof JsonDecodeError)) throw error;
           return headerError(StatusCodes.BadAttributeIdInvalid);
         }
         if (name === undefined) return headerError(StatusCodes.BadAttributeIdInvalid);
@@ -139,7 +137,7 @@ export function createOpcuaServerDialect(context: DialectContext): Dialect {
         if (variable.writable === false) return headerError(StatusCodes.BadNotWritable);
         if (!endpoint) return bodyError(StatusCodes.BadNotConnected);
         try {
-          await endpoint.connection.write(nodeIdOf(variable), decoded.variant, { source: decoded.sourceTimestamp });
+          await endpoint.connection.write(nodeIdOf(variable), decoded.value, { source: decoded.sourceTimestamp ?? undefined });
           answer('');
         } catch (error) {
           const status = statusOf(error);

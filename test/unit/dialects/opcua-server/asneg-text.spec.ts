@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DataType, DataValue, StatusCodes, Variant, VariantArrayType } from 'node-opcua';
-import { formatG6, parseAsnegTime, statusName } from '../../../../lib/dialects/opcua-server/asneg-text';
+import { parseAsnegTime, statusName } from '../../../../lib/dialects/opcua-server/asneg-text';
 import { decodeRequest } from '../../../../lib/dialects/opcua-server/envelope';
-import { VariantDecodeError, decodeDataValue, encodeDataValue } from '../../../../lib/dialects/opcua-server/variant-json';
+import { JsonDecodeError, decodeDataValue as decodeJsonDataValue, encodeDataValue, formatG6, type JsonValue } from '../../../../lib/opcua/json';
+
+/** The 8081 dialect speaks the same JSON of OPC UA values as the gateway (lib/opcua/json). */
+const decodeDataValue = (json: unknown) => decodeJsonDataValue(json as JsonValue, 'Value', { numbers: 'shortest', timestamps: 'seconds' });
 
 describe('opcua-server text rules', () => {
   it('formats doubles like C printf %g with precision 6 when asked (asnegNumbers g6)', () => {
@@ -33,21 +36,21 @@ describe('opcua-server text rules', () => {
   it('encodes DataValues with string scalars and whole-second timestamps', () => {
     const time = new Date(Date.UTC(2020, 2, 5, 7, 44, 17, 123));
     const value = new DataValue({ value: new Variant({ dataType: DataType.Int64, arrayType: VariantArrayType.Scalar, value: [0xffffffff, 0xfffffffe] }), sourceTimestamp: time, serverTimestamp: time });
-    assert.deepEqual(encodeDataValue(value, { numbers: 'shortest', timestamps: 's' }), {
+    assert.deepEqual(encodeDataValue(value, { numbers: 'shortest', timestamps: 'seconds' }), {
       Value: { Type: '8', Body: '-2' }, SourceTimestamp: '2020-03-05T07:44:17Z', ServerTimestamp: '2020-03-05T07:44:17Z',
     });
     const empty = new DataValue({ value: new Variant({ dataType: DataType.Double, arrayType: VariantArrayType.Array, value: [] }) });
-    assert.deepEqual(encodeDataValue(empty, { numbers: 'shortest', timestamps: 'ms' }), { Value: { Type: '11', Body: '' } }, 'an empty array is "Body": ""');
+    assert.deepEqual(encodeDataValue(empty, { numbers: 'shortest', timestamps: 'milliseconds' }), { Value: { Type: '11', Body: '' } }, 'an empty array is "Body": ""');
   });
 
   it('decodes written values leniently but refuses what does not fit the type', () => {
-    assert.equal(decodeDataValue({ Value: { Type: 1, Body: 'TRUE' } }).variant.value, true);
-    assert.equal(decodeDataValue({ Value: { Type: '1', Body: '1' } }).variant.value, false, '"1" is false, as in ASNeG');
-    assert.deepEqual(decodeDataValue({ Value: { Type: '8', Body: '-2' } }).variant.value, [0xffffffff, 0xfffffffe]);
-    assert.throws(() => decodeDataValue({ Value: { Type: '3', Body: '256' } }), VariantDecodeError);
-    assert.throws(() => decodeDataValue({ Value: { Type: '6', Body: '1.5' } }), VariantDecodeError);
-    assert.throws(() => decodeDataValue({ Value: { Type: '99', Body: '1' } }), VariantDecodeError);
-    assert.throws(() => decodeDataValue({ Type: '11', Body: '1' }), VariantDecodeError);
+    assert.equal(decodeDataValue({ Value: { Type: 1, Body: 'TRUE' } }).value.value, true);
+    assert.equal(decodeDataValue({ Value: { Type: '1', Body: '1' } }).value.value, false, '"1" is false, as in ASNeG');
+    assert.deepEqual(decodeDataValue({ Value: { Type: '8', Body: '-2' } }).value.value, [0xffffffff, 0xfffffffe]);
+    assert.throws(() => decodeDataValue({ Value: { Type: '3', Body: '256' } }), JsonDecodeError);
+    assert.throws(() => decodeDataValue({ Value: { Type: '6', Body: '1.5' } }), JsonDecodeError);
+    assert.throws(() => decodeDataValue({ Value: { Type: '99', Body: '1' } }), JsonDecodeError);
+    assert.throws(() => decodeDataValue({ Type: '11', Body: '1' }), JsonDecodeError);
   });
 
   it('ignores frames without MessageType, ClientHandle or Body, and takes ClientHandler as an alias', () => {
