@@ -47,8 +47,15 @@ export function presentedCredentials(request: UpgradeLike): PresentedCredentials
 }
 
 export function authenticate(request: UpgradeLike, policy: AuthPolicy): AuthResult {
+  return checkCredentials(policy, presentedCredentials(request));
+}
+
+/**
+ * Checks presented credentials against a policy, wherever the protocol carries them: the upgrade
+ * request (`authenticate`), or a login frame after it (Zato's create-session).
+ */
+export function checkCredentials(policy: AuthPolicy, presented: PresentedCredentials): AuthResult {
   if (policy.kind === 'none') return { ok: true };
-  const presented = presentedCredentials(request);
   if (policy.kind === 'token') {
     return presented.bearer !== undefined && secretsEqual(presented.bearer, policy.token) ? { ok: true } : { ok: false };
   }
