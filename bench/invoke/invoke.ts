@@ -3,8 +3,6 @@
 // with 1 and 100 concurrent invocations, beside a bare `ws` request/response pair measured in the same
 // run. Also the library path alone (GatewayClient -> GatewayEndpoint with a hook that replies), which
 // shows what the Node-RED message passing adds. Ratios are against the bare pair; nothing is asserted.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import helper = require('node-red-node-test-helper');
 import type { Node, NodeInitializer } from 'node-red';
 import { GatewayClient, clientDefaults } from '../../lib/client';
@@ -17,6 +15,7 @@ import gatewayClient = require('../../nodes/ws-gateway-client/ws-gateway-client'
 import type { GatewayClientNode } from '../../nodes/ws-gateway-client/client-node';
 import { BareWsPair } from './bare-ws';
 import { measure, type Measurement } from './measure';
+import { readExample } from '../../test/support/examples';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const catchNode = require('@node-red/nodes/core/common/25-catch.js') as NodeInitializer;
@@ -27,28 +26,11 @@ const runs = [
   { concurrency: 100, total: Number(process.env.BENCH_CONCURRENT ?? 20000) },
 ];
 
-interface FlowNode {
-  id: string;
-  type: string;
-  [key: string]: unknown;
-}
-
 async function nodeRedPath(): Promise<{ invoke(index: number): Promise<void>; stop(): Promise<void> }> {
   helper.init(require.resolve('node-red'));
   await helper.startServer();
-  const nodes = JSON.parse(readFileSync(join(__dirname, '../../../examples/zato-echo.json'), 'utf8')) as FlowNode[];
-  const credentials: Record<string, Record<string, string>> = {};
-  const flow: FlowNode[] = [];
   const port = Number(new URL(helper.url()).port);
-  for (const node of nodes) {
-    if (node.type === 'inject' || node.type === 'comment') continue;
-    const copy: FlowNode = { ...node };
-    if (copy.credentials) credentials[copy.id] = copy.credentials as Record<string, string>;
-    delete copy.credentials;
-    if (copy.type === 'debug') copy.type = 'helper';
-    if (copy.type === 'ws-gateway-client') copy.url = `ws://127.0.0.1:${port}/zato`;
-    flow.push(copy);
-  }
+  const { flow, credentials } = readExample('zato-echo.json', { helperNodes: true, clientBase: `ws://127.0.0.1:${port}` });
   await helper.load([gatewayServer, gatewayIn, gatewayOut, gatewayClient, catchNode], flow, credentials);
   const invoker = flow.find((node) => node.type === 'ws-gateway-out' && node.action === 'invoke');
   const reply = flow.find((node) => node.type === 'helper' && node.name === 'reply');

@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
 import fs = require('node:fs');
-import { readFileSync } from 'node:fs';
 import os = require('node:os');
 import path = require('node:path');
 import { after, afterEach, before, describe, it } from 'node:test';
 import { opcuaGatewayFlow } from '../fixtures/flows/opcua-gateway-flows';
-import type { FlowNode } from '../fixtures/flows/raw-flows';
 import type { GatewayServerNode } from '../../nodes/shared/server-node';
 import { GatewayClient, policyUri } from '../support/gateway-client';
 import gatewayOpcua = require('../../nodes/ws-gateway-opcua/ws-gateway-opcua');
@@ -15,6 +13,7 @@ import { startOpcuaTestServer, type OpcuaTestServer } from '../support/opcua-tes
 import { openHandles, waitFor } from '../support/wait';
 import { testGatewayPkiFolder } from '../unit/dialects/opcua-gateway/gateway-fixture';
 import { freePort } from '../support/ports';
+import { readExample } from '../support/examples';
 
 const setpoint = { IdType: '1', Id: 'Setpoint', Namespace: '1' };
 
@@ -81,12 +80,11 @@ describe('ws-gateway-server with the opcua-gateway dialect in Node-RED', () => {
   });
 
   it('runs examples/opcua-gateway.json (own port and allowed endpoint swapped for the test ones)', async () => {
-    const example = JSON.parse(readFileSync(path.join(__dirname, '..', '..', '..', 'examples', 'opcua-gateway.json'), 'utf8')) as FlowNode[];
+    const example = readExample('opcua-gateway.json').flow;
     const port = await freePort();
-    const flow = example.map((node) => node.type === 'ws-gateway-server'
+    const flow = readExample('opcua-gateway.json', { helperNodes: true }).flow.map((node) => node.type === 'ws-gateway-server'
       ? { ...node, port, gatewayEndpoints: String(node.gatewayEndpoints).replace('opc.tcp://127.0.0.1:4840', opcua.endpointUrl), gatewayPkiFolder: testGatewayPkiFolder }
-      // The helper runtime has only this package's nodes: the core debug node becomes a helper node, the comment goes.
-      : node.type === 'debug' ? { id: node.id, type: 'helper', z: node.z, wires: [] } : node).filter((node) => node.type !== 'comment');
+      : node);
     const server = example.find((node) => node.type === 'ws-gateway-server');
     assert.deepEqual([server?.listen, server?.host, server?.port, server?.dialect, server?.gatewayEndpoints], ['port', '127.0.0.1', 8082, 'opcua-gateway', 'opc.tcp://127.0.0.1:4840']);
     await load(flow);

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runtimeTags } from '../../nodes/shared/runtime-tags';
 import { helperNode, inNode, outNode, serverNode, type FlowNode } from '../fixtures/flows/raw-flows';
 import { collect, gatewayNodes, helper, load, useNodeRed, wsUrl } from '../support/node-red';
+import { readExample } from '../support/examples';
 import { waitFor } from '../support/wait';
 import { TestClient } from '../support/ws-client';
 
@@ -77,12 +76,7 @@ describe('ws-gateway nodes with the winccoa dialect', () => {
   });
 
   it('runs examples/winccoa.json: trends with history, the seed period archive, writable args', async () => {
-    const example = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'examples', 'winccoa.json'), 'utf8')) as Array<FlowNode & { credentials?: Record<string, string> }>;
-    const credentials: Record<string, Record<string, string>> = {};
-    const flow = example.map(({ credentials: nodeCredentials, ...node }) => {
-      if (nodeCredentials) credentials[node.id] = nodeCredentials;
-      return node;
-    });
+    const { flow, credentials } = readExample('winccoa.json');
     await helper.load([...gatewayNodes, ...coreNodes] as never, flow as never, credentials as never);
     await waitFor(() => space().peek('ExampleDP_Arg1') !== undefined && space().peek('ExampleDP_Trend1') !== undefined, 'the example to publish its tags', 5000);
     const client = await open('/winccoa?username=demo&password=demo');

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { Node, NodeInitializer } from 'node-red';
 import type { FlowNode } from '../fixtures/flows/raw-flows';
 import { clientNodes } from '../support/client-nodes';
 import { collect, helper, wsUrl } from '../support/node-red';
+import { readExample, type ExampleFlow } from '../support/examples';
 import { waitFor } from '../support/wait';
 import { TestClient } from '../support/ws-client';
 import type { GatewayClientNode } from '../../nodes/ws-gateway-client/client-node';
@@ -17,29 +16,11 @@ const functionNode = require('@node-red/nodes/core/function/10-function.js') as 
 const seedRequest = { elem1: 'value1', elem2: 'value2' };
 type Msg = Record<string, unknown>;
 
-interface Example {
-  flow: FlowNode[];
-  credentials: Record<string, Record<string, string>>;
-}
+type Example = ExampleFlow;
 
-/**
- * An example flow as the demo deploys it, made testable: the URLs point at the test's Node-RED, debug
- * nodes become helper nodes (same ids), inject and comment nodes go (the test injects itself).
- */
+/** An example flow as the demo deploys it, made testable, its clients pointed at the test's Node-RED. */
 function example(file: string): Example {
-  const nodes = JSON.parse(readFileSync(join(__dirname, '../../../examples', file), 'utf8')) as FlowNode[];
-  const credentials: Example['credentials'] = {};
-  const flow: FlowNode[] = [];
-  for (const node of nodes) {
-    if (node.type === 'inject' || node.type === 'comment') continue;
-    const copy: FlowNode = { ...node };
-    if (copy.credentials) credentials[copy.id] = copy.credentials as Record<string, string>;
-    delete copy.credentials;
-    if (copy.type === 'debug') copy.type = 'helper';
-    if (copy.type === 'ws-gateway-client') copy.url = wsUrl(new URL(String(copy.url)).pathname);
-    flow.push(copy);
-  }
-  return { flow, credentials };
+  return readExample(file, { helperNodes: true, clientBase: wsUrl('') });
 }
 
 function idOf(flow: FlowNode[], predicate: (node: FlowNode) => boolean): string {
