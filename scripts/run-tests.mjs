@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensurePythonClient } from './ensure-python-client.mjs';
+import { ensurePythonClient } from './ensure-debian-package.mjs';
 
 function specs(dir) {
   return readdirSync(dir).flatMap((entry) => {

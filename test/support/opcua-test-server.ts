@@ -1,7 +1,6 @@
-import type { AddressInfo } from 'node:net';
-import net = require('node:net');
 import os = require('node:os');
 import path = require('node:path');
+import { freePort } from './ports';
 import { DataType, DataValue, MessageSecurityMode, OPCUACertificateManager, OPCUAServer, SecurityPolicy, StatusCodes, Variant, type UAObject } from 'node-opcua';
 
 export interface OpcuaTestServer {
@@ -98,12 +97,4 @@ export async function startOpcuaTestServer(options: { port: number }): Promise<O
 /** A DataValue as the test server's history holds it, for assertions. */
 export function historyValue(index: number): DataValue {
   return new DataValue({ value: { dataType: DataType.Double, value: historySamples[index] }, sourceTimestamp: new Date(historyStart.getTime() + index * 1000) });
-}
-
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }

@@ -7,7 +7,7 @@ import { delay } from './wait';
 /**
  * A serial line in software: socat makes a pseudo-terminal (a real tty that serialport opens like a
  * USB adapter) and joins it to a TCP port, where an RTU peer (the RTU bridge to the simulator) listens.
- * socat comes from Debian; as root it is installed on first use, as the seed tests' Python client is.
+ * socat comes from Debian; scripts/ensure-debian-package.mjs installs it on first use when run as root.
  */
 export async function startVirtualSerialLine(tcpPort: number): Promise<{ path: string; close(): Promise<void> }> {
   ensureSocat();
@@ -32,11 +32,7 @@ export async function startVirtualSerialLine(tcpPort: number): Promise<{ path: s
 }
 
 function ensureSocat(): void {
-  if (spawnSync('socat', ['-V'], { stdio: 'ignore' }).status === 0) return;
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (!isRoot) throw new Error('the serial line test needs socat: sudo apt-get install -y socat');
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-  spawnSync('apt-get', ['install', '-y', '-qq', 'socat'], { stdio: 'inherit', env });
-  if (spawnSync('socat', ['-V'], { stdio: 'ignore' }).status !== 0) throw new Error('socat could not be installed');
+  const script = join(__dirname, '..', '..', '..', 'scripts', 'ensure-debian-package.mjs');
+  const result = spawnSync(process.execPath, [script, 'socat', 'socat', '-V'], { stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('the serial line test needs socat (apt-get install -y socat)');
 }
