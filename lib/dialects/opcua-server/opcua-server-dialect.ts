@@ -243,9 +243,8 @@ export function createOpcuaServerDialect(context: DialectContext): Dialect {
 function asnegTree(value: unknown): JsonValue {
   if (Array.isArray(value)) return value.map(asnegTree);
   if (isObject(value)) {
-    const out: Record<string, JsonValue> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = asnegTree(item);
-    return out;
+    // fromEntries defines each key, so a `__proto__` key stays data instead of replacing the prototype.
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, asnegTree(item)]));
   }
   return value === null || value === undefined ? '' : String(value);
 }

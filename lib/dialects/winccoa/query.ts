@@ -1,6 +1,6 @@
 import type { TagValue } from '../../tags';
 import { parseConfig, type ConfigRef } from './element-name';
-import { compileGlob, PatternError, type GlobMatcher, type GlobSyntax } from '../../util/glob-matcher';
+import { compileGlob, defaultGlobLimits, PatternError, type GlobMatcher, type GlobSyntax } from '../../util/glob-matcher';
 import { attributeOf, type JsonValue } from './values';
 
 /**
@@ -241,7 +241,10 @@ export function compileFromPattern(pattern: string, system?: string): (element: 
   }
   let matcher: GlobMatcher;
   try {
-    matcher = compileGlob(text.includes('.') ? text : `${text}.**`, fromSyntax);
+    // The limit is on what the client wrote, not on the `.**` added for a bare datapoint pattern.
+    const limits = text.includes('.') ? defaultGlobLimits : { ...defaultGlobLimits, maxLength: defaultGlobLimits.maxLength + 3 };
+    if (text.length > defaultGlobLimits.maxLength) throw new PatternError(`pattern of ${text.length} characters (at most ${defaultGlobLimits.maxLength})`);
+    matcher = compileGlob(text.includes('.') ? text : `${text}.**`, fromSyntax, limits);
   } catch (error) {
     if (error instanceof PatternError) throw new QueryError(`FROM pattern: ${error.message}`);
     throw error;
