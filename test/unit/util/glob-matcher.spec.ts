@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AllowedEndpoints } from '../../../lib/dialects/opcua-gateway/allowed-endpoints';
 import { compileFromPattern, QueryError } from '../../../lib/dialects/winccoa/query';
+import { WriteAccess } from '../../../lib/dialects/winccoa/write-access';
+import { HookBus } from '../../../lib/server/hooks';
 import { compilePattern } from '../../../lib/tags';
 import { compileGlob, defaultGlobLimits, PatternError, type MatchCounter } from '../../../lib/util/glob-matcher';
 
@@ -189,5 +191,24 @@ describe('glob matcher: agrees with the RegExp translations it replaced (seeded 
         assert.equal(allowed.allows(url), reference(url), `entry ${JSON.stringify(entry)} url ${JSON.stringify(url)}`);
       }
     }
+  });
+});
+
+describe('glob matcher: flow patterns over the limits', () => {
+  // 300 alternatives in 899 characters: within the length limit, over the alternatives limit.
+  const huge = Array.from({ length: 300 }, () => 'a*').join(',');
+
+  it('a hook filter is refused when the hook registers (ws-gateway-in reports it at start)', () => {
+    const bus = new HookBus();
+    assert.throws(() => bus.register({ events: ['MESSAGE'], mode: 'observe', filter: { topic: huge }, deliver: () => {} }), /more than 256 alternatives/);
+    assert.equal(bus.size, 0);
+  });
+
+  it('a WinCC OA write-access line with such a pattern grants nothing and is reported; the table stays restricted', () => {
+    const access = new WriteAccess(`demo = ${huge}\nop = ExampleDP_Arg*`);
+    assert.equal(access.problems.length, 1);
+    assert.match(access.problems[0], /^write access line with an unusable pattern \(more than 256 alternatives in a pattern\): demo = a\*,a\*/);
+    assert.equal(access.allows('demo', ['ab']), false);
+    assert.equal(access.allows('op', ['ExampleDP_Arg1']), true);
   });
 });
