@@ -4,6 +4,7 @@ import type { GatewayServerNode } from '../shared/server-node';
 import { followServerStatus } from '../shared/status';
 import type { GatewayClientNode } from '../ws-gateway-client/client-node';
 import { followClientStatus } from '../ws-gateway-client/client-status';
+import { PatternError } from '../../lib/util/glob-matcher';
 import { attachClientHooks } from './client-hooks';
 
 interface InDef extends NodeDef {
@@ -41,19 +42,30 @@ export = function registerGatewayIn(RED: NodeAPI): void {
     if (config.hookClose) events.push('CLOSE');
     if (config.hookError) events.push('ERROR');
 
+    /** A filter over the pattern limits leaves the node without events, said once at start. */
+    const refusingBadFilter = (attach: () => () => void): () => void => {
+      try {
+        return attach();
+      } catch (error) {
+        if (!(error instanceof PatternError)) throw error;
+        node.error(translate('errors.bad-filter', { error: error.message }));
+        return () => {};
+      }
+    };
+
     if (config.via === 'client') {
       const clientNode = RED.nodes.getNode(config.client ?? '') as GatewayClientNode | null;
       const detachClientStatus = followClientStatus(node, clientNode ?? undefined, translate);
       if (!clientNode) node.error(translate('errors.no-client'));
       const client = clientNode?.client;
       const detachHooks = client
-        ? attachClientHooks(client, {
+        ? refusingBadFilter(() => attachClientHooks(client, {
           clientId: clientNode.id,
           events,
           mode: config.mode === 'handle' ? 'handle' : 'observe',
           filterType: config.filterType,
           send: (msg) => node.send(msg),
-        })
+        }))
         : () => {};
       node.on('close', (done: () => void) => {
         detachHooks();
@@ -67,7 +79,8 @@ export = function registerGatewayIn(RED: NodeAPI): void {
     const detachStatus = followServerStatus(node, server ?? undefined, translate);
     if (!server) node.error(translate('errors.no-server'));
 
-    const unregister = server?.endpoint?.hooks.register({
+    const endpoint = server?.endpoint;
+    const unregister = endpoint && refusingBadFilter(() => endpoint.hooks.register({
       events,
       mode: config.mode === 'handle' ? 'handle' : 'observe',
       filter: { type: config.filterType, topic: config.filterTopic, device: config.filterDevice },
@@ -84,7 +97,7 @@ export = function registerGatewayIn(RED: NodeAPI): void {
         if (delivery.message?.topic !== undefined) msg.topic = delivery.message.topic;
         node.send(msg);
       },
-    });
+    }));
 
     node.on('close', (done: () => void) => {
       unregister?.();

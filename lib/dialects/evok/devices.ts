@@ -7,6 +7,11 @@ export type DeviceObject = Record<string, unknown>;
 
 const PWM_CLOCK_HZ = 48_000_000;
 const aliasPattern = /^[A-Za-z0-9._-]+$/;
+/**
+ * Longest alias a client may set. EVOK itself has none; aliases live in memory, travel in every event of
+ * their device and are compared on each lookup, so one client must not make them arbitrarily long.
+ */
+export const maxAliasLength = 64;
 
 /**
  * The EVOK view of a Modbus gateway's circuits: finds devices by `dev` + circuit or alias, keeps the
@@ -50,6 +55,7 @@ export class EvokDevices {
   /** Checks an alias without setting it: characters, uniqueness. */
   aliasProblem(circuit: Circuit, alias: string): string | undefined {
     if (alias === '') return undefined;
+    if (alias.length > maxAliasLength) return `alias of ${alias.length} characters is longer than ${maxAliasLength}`;
     if (!aliasPattern.test(alias)) return `alias ${JSON.stringify(alias)} may hold only letters, digits, '.', '_' and '-'`;
     const owner = this.aliases.get(alias);
     if (owner && owner !== circuit) return `alias ${alias} is already used by ${owner.kind} ${owner.id}`;

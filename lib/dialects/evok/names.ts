@@ -3,25 +3,28 @@ import type { CircuitKind } from '../../modbus/profile';
 /** The device shapes of the three EVOK generations clients were written against. */
 export type EvokShape = 'seed' | 'v3' | 'v2';
 
-/** `dev` names a client may send, and the circuit kinds they mean (`relay` covers relays and digital outputs). */
-const devNames: Record<string, readonly CircuitKind[]> = {
-  relay: ['ro', 'do'],
-  ro: ['ro'],
-  do: ['do'],
-  output: ['do'],
-  digitaloutput: ['do'],
-  di: ['di'],
-  input: ['di'],
-  digitalinput: ['di'],
-  ai: ['ai'],
-  analoginput: ['ai'],
-  ao: ['ao'],
-  analogoutput: ['ao'],
-  wd: ['wd'],
-  watchdog: ['wd'],
-  led: ['led'],
-  register: ['register'],
-};
+/**
+ * `dev` names a client may send, and the circuit kinds they mean (`relay` covers relays and digital
+ * outputs). A Map, so `constructor` or `__proto__` from a client is an unknown name, not Object's own.
+ */
+const devNames: ReadonlyMap<string, readonly CircuitKind[]> = new Map<string, readonly CircuitKind[]>([
+  ['relay', ['ro', 'do']],
+  ['ro', ['ro']],
+  ['do', ['do']],
+  ['output', ['do']],
+  ['digitaloutput', ['do']],
+  ['di', ['di']],
+  ['input', ['di']],
+  ['digitalinput', ['di']],
+  ['ai', ['ai']],
+  ['analoginput', ['ai']],
+  ['ao', ['ao']],
+  ['analogoutput', ['ao']],
+  ['wd', ['wd']],
+  ['watchdog', ['wd']],
+  ['led', ['led']],
+  ['register', ['register']],
+]);
 
 /** Names EVOK accepts in a filter although no Modbus board of ours has such devices; they match nothing. */
 const otherFilterNames = new Set(['sensor', 'temp', '1wdevice', 'owbus', 'ds2408', 'modbus_slave', 'board', 'data_point', 'tcp_bus',
@@ -31,7 +34,7 @@ const otherFilterNames = new Set(['sensor', 'temp', '1wdevice', 'owbus', 'ds2408
 export const kindOrder: readonly CircuitKind[] = ['ro', 'do', 'di', 'ai', 'ao', 'led', 'wd', 'register'];
 
 export function kindsOfDev(dev: unknown): readonly CircuitKind[] | undefined {
-  return typeof dev === 'string' ? devNames[dev.toLowerCase()] : undefined;
+  return typeof dev === 'string' ? devNames.get(dev.toLowerCase()) : undefined;
 }
 
 /** The `dev` string a circuit kind is emitted under in a shape. */

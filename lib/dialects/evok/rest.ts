@@ -25,7 +25,13 @@ export function createRestHandler(devices: EvokDevices, root: string, auth: Auth
   return (request, response, next) => {
     const path = (request.url ?? '/').split('?')[0];
     if (!path.startsWith(`${prefix}rest/`) && !path.startsWith(`${prefix}json/`)) return next();
-    const parts = path.slice(prefix.length).split('/').filter((part) => part.length > 0).map(decodeURIComponent);
+    const parts = decodedParts(path.slice(prefix.length));
+    if (!parts) {
+      // decodeURIComponent threw from here into Node-RED's express, which answered 500 with a stack trace.
+      response.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8', 'Access-Control-Allow-Origin': '*' });
+      response.end('bad percent-encoding in the path');
+      return;
+    }
     const api = parts.shift();
     response.setHeader('Access-Control-Allow-Origin', '*');
     if (request.method === 'OPTIONS') {
@@ -61,7 +67,8 @@ async function answer(devices: EvokDevices, json: boolean, request: IncomingMess
     if (property === undefined) return circuitName === 'all' ? circuits.map((c) => devices.object(c)) : devices.object(circuits[0]);
     const pick = (c: Circuit): unknown => {
       const object = devices.object(c);
-      if (property.startsWith('_') || !(property in object)) throw new NotFound('AttributeError', `${c.kind} ${c.id} has no property ${property}`);
+      // Own properties only: `constructor` or `toString` are no properties of a device.
+      if (property.startsWith('_') || !Object.hasOwn(object, property)) throw new NotFound('AttributeError', `${c.kind} ${c.id} has no property ${property}`);
       return object[property];
     };
     return circuitName === 'all' ? circuits.map((c) => ({ circuit: c.id, [property]: pick(c) })) : { [property]: pick(circuits[0]) };
@@ -80,6 +87,16 @@ async function answer(devices: EvokDevices, json: boolean, request: IncomingMess
     return { success: true, result: devices.object(circuit) };
   }
   throw new NotFound('MethodError', `method ${request.method} is not supported`);
+}
+
+/** The path's segments, percent-decoded; undefined when a segment is no valid percent-encoding. */
+function decodedParts(path: string): string[] | undefined {
+  try {
+    return path.split('/').filter((part) => part.length > 0).map(decodeURIComponent);
+  } catch (error) {
+    if (error instanceof URIError) return undefined;
+    throw error;
+  }
 }
 
 function lookup(devices: EvokDevices, dev: string | undefined, circuit: string | undefined): Circuit {

@@ -22,11 +22,12 @@ export class LoginError extends Error {
 
 const policies = new Set<string>(Object.values(SecurityPolicy).filter((value) => typeof value === 'string' && value.startsWith('http')));
 
-const modes: Record<string, MessageSecurityMode> = {
-  None: MessageSecurityMode.None,
-  Sign: MessageSecurityMode.Sign,
-  SignAndEncrypt: MessageSecurityMode.SignAndEncrypt,
-};
+/** A Map, so a client's `constructor` or `toString` is an unknown mode rather than Object's own member. */
+const modes: ReadonlyMap<string, MessageSecurityMode> = new Map([
+  ['None', MessageSecurityMode.None],
+  ['Sign', MessageSecurityMode.Sign],
+  ['SignAndEncrypt', MessageSecurityMode.SignAndEncrypt],
+]);
 
 /** Decodes the login body (reference section 3.3, decisions 14 and 16 aside, which the dialect checks). */
 export function decodeLogin(body: JsonValue | undefined): LoginOptions {
@@ -36,7 +37,7 @@ export function decodeLogin(body: JsonValue | undefined): LoginOptions {
   if (!/^opc\.tcp:\/\/[^/\s]+/i.test(endpointUrl)) throw invalid(`DiscoveryUrl "${endpointUrl}" is no opc.tcp:// URL`);
   const securityPolicy = policy(body.SecurityPolicyUri, 'SecurityPolicyUri');
   const modeName = body.SecurityMode === undefined ? 'None' : text(body.SecurityMode, 'SecurityMode');
-  const securityMode = modes[modeName];
+  const securityMode = modes.get(modeName);
   if (securityMode === undefined) throw invalid(`SecurityMode "${modeName}" is not None, Sign or SignAndEncrypt`);
   if ((securityMode === MessageSecurityMode.None) !== (securityPolicy === SecurityPolicy.None)) {
     throw invalid(`SecurityMode ${modeName} does not go with ${securityPolicy}`);

@@ -2,7 +2,7 @@ import { StatusCodes, type DataValue, type NodeId, type StatusCode } from 'node-
 import { OpcuaStatusError, statusOf, type OpcuaEndpoint, type OpcuaVariable } from '../../opcua';
 import type { ClientSession } from '../../server/session';
 import type { Dialect, DialectContext, DialectError, DialectMessage, OutgoingFrame } from '../dialect';
-import { parseAsnegTime, statusName, typeName } from './asneg-text';
+import { asnegTree, parseAsnegTime, statusName, typeName } from './asneg-text';
 import { decodeRequest, encodeMessage, isObject, scalarText, type AsnegRequest } from './envelope';
 import { MonitorRegistry } from './monitor-registry';
 import { JsonDecodeError, decodeDataValue, encodeDataValue, jsonFormatFromOptions, type JsonValue } from '../../opcua/json';
@@ -237,17 +237,6 @@ export function createOpcuaServerDialect(context: DialectContext): Dialect {
       endpoint?.connection.off('state', onState);
     },
   };
-}
-
-/** MetaData as ASNeG renders its XML subtree: objects and arrays kept, every leaf as text. */
-function asnegTree(value: unknown): JsonValue {
-  if (Array.isArray(value)) return value.map(asnegTree);
-  if (isObject(value)) {
-    const out: Record<string, JsonValue> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = asnegTree(item);
-    return out;
-  }
-  return value === null || value === undefined ? '' : String(value);
 }
 
 function positiveInteger(value: unknown, fallback: number): number {

@@ -1,5 +1,6 @@
 import type { TagValue } from '../../tags';
 import { parseConfig, type ConfigRef } from './element-name';
+import { compileGlob, defaultGlobLimits, PatternError, type GlobMatcher, type GlobSyntax } from '../../util/glob-matcher';
 import { attributeOf, type JsonValue } from './values';
 
 /**
@@ -69,8 +70,12 @@ function tokenize(query: string): Token[] {
   return tokens;
 }
 
+/** Parentheses nest at most this deep in WHERE: the parser recurses per level and must not exhaust the stack. */
+export const maxConditionDepth = 32;
+
 class Parser {
   private position = 0;
+  private depth = 0;
   constructor(private readonly tokens: Token[], private readonly system: string) {}
 
   query(): ParsedQuery {
@@ -125,8 +130,10 @@ class Parser {
 
   private factor(): Condition {
     if (this.symbol('(')) {
+      if (++this.depth > maxConditionDepth) throw new QueryError(`parentheses nested deeper than ${maxConditionDepth}`);
       const inner = this.or();
       if (!this.symbol(')')) throw new QueryError('missing )');
+      this.depth--;
       return inner;
     }
     const left = this.next();
@@ -215,10 +222,14 @@ function describe(token: Token): string {
   return token.kind === 'number' ? String(token.value) : token.kind === 'string' ? `'${token.text}'` : token.text;
 }
 
+/** WinCC OA's FROM globs: `*` and `?` stay within one level (between dots), `**` crosses levels. */
+const fromSyntax: GlobSyntax = { separators: '.', globstar: true, questionMark: true, classes: true, braces: true };
+
 /**
  * FROM patterns: `*` any characters within one level, `?` one character, `[a-z]` a class, `{a,b}`
  * alternatives, `**` any number of levels; an optional `System:` prefix (another system matches
  * nothing). A pattern without a dot names datapoints, so it covers every element of those (`'*'` is all).
+ * A pattern over the glob limits is a QueryError, as any other query the server does not serve.
  */
 export function compileFromPattern(pattern: string, system?: string): (element: string) => boolean {
   let text = pattern.trim();
@@ -228,45 +239,17 @@ export function compileFromPattern(pattern: string, system?: string): (element: 
     text = text.slice(colon + 1);
     if (system !== undefined && prefix !== system) return () => false;
   }
-  const regex = new RegExp(`^${globToRegex(text)}${text.includes('.') ? '' : '\\..*'}$`, 's');
-  return (element) => regex.test(element);
-}
-
-function globToRegex(glob: string): string {
-  let source = '';
-  let depth = 0;
-  for (let index = 0; index < glob.length; index++) {
-    const char = glob[index];
-    if (char === '*') {
-      if (glob[index + 1] === '*') {
-        source += '.*';
-        index++;
-      } else {
-        source += '[^.]*';
-      }
-    } else if (char === '?') {
-      source += '[^.]';
-    } else if (char === '[') {
-      const end = glob.indexOf(']', index + 1);
-      if (end < 0) throw new QueryError('unterminated [ in FROM pattern');
-      let body = glob.slice(index + 1, end);
-      if (body.startsWith('!')) body = `^${body.slice(1)}`;
-      source += `[${body.replace(/[\\\]]/g, '\\$&')}]`;
-      index = end;
-    } else if (char === '{') {
-      depth++;
-      source += '(?:';
-    } else if (char === '}' && depth > 0) {
-      depth--;
-      source += ')';
-    } else if (char === ',' && depth > 0) {
-      source += '|';
-    } else {
-      source += char.replace(/[\\^$.|+()[\]{}]/g, '\\$&');
-    }
+  let matcher: GlobMatcher;
+  try {
+    // The limit is on what the client wrote, not on the `.**` added for a bare datapoint pattern.
+    const limits = text.includes('.') ? defaultGlobLimits : { ...defaultGlobLimits, maxLength: defaultGlobLimits.maxLength + 3 };
+    if (text.length > defaultGlobLimits.maxLength) throw new PatternError(`pattern of ${text.length} characters (at most ${defaultGlobLimits.maxLength})`);
+    matcher = compileGlob(text.includes('.') ? text : `${text}.**`, fromSyntax, limits);
+  } catch (error) {
+    if (error instanceof PatternError) throw new QueryError(`FROM pattern: ${error.message}`);
+    throw error;
   }
-  if (depth !== 0) throw new QueryError('unterminated { in FROM pattern');
-  return source;
+  return (element) => matcher.matches(element);
 }
 
 export function parseQuery(query: string, system: string): ParsedQuery {

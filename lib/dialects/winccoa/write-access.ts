@@ -1,4 +1,5 @@
 import { compilePattern, type NameMatcher } from '../../tags';
+import { PatternError } from '../../util/glob-matcher';
 
 /**
  * Who may write which tags: the server's `winccoaWriteAccess`, one `user = tag pattern` per line (glob
@@ -20,7 +21,13 @@ export class WriteAccess {
         this.problems.push(`write access line without "user = pattern": ${trimmed}`);
         continue;
       }
-      this.grants.push({ user, matches: compilePattern(pattern) });
+      try {
+        this.grants.push({ user, matches: compilePattern(pattern) });
+      } catch (error) {
+        // The line grants nothing; the table stays restricted, so no write slips through it.
+        if (!(error instanceof PatternError)) throw error;
+        this.problems.push(`write access line with an unusable pattern (${error.message}): ${trimmed.slice(0, 80)}`);
+      }
     }
   }
 
