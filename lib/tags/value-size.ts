@@ -37,6 +37,7 @@ export function measureValue(value: unknown, cap: number): ValueMeasure {
         else if (Array.isArray(item)) {
           depth = Math.max(depth, level + 1);
           bytes += 1 + Math.max(item.length, 1);
+          if (bytes > cap) break;
           for (const element of item) {
             stack.push(element);
             depths.push(level + 1);
@@ -45,6 +46,7 @@ export function measureValue(value: unknown, cap: number): ValueMeasure {
           depth = Math.max(depth, level + 1);
           const entries = Object.entries(item as Record<string, unknown>);
           bytes += 1 + Math.max(entries.length, 1);
+          if (bytes > cap) break;
           for (const [key, element] of entries) {
             bytes += Buffer.byteLength(key, 'utf8') + 3;
             stack.push(element);
