@@ -119,6 +119,16 @@ describe('memory bounds of values, history and JSON nesting (real Node-RED)', ()
     assert.deepEqual(await client.nextJson(), JSON.parse(nest(64)), '64 levels are allowed');
   });
 
+  it('takes the nesting limit from settings.js (wsGatewayServerMaxJsonDepth)', async () => {
+    helper.settings({ wsGatewayServerMaxJsonDepth: 3 } as unknown as Parameters<typeof helper.settings>[0]);
+    await load(echoFlow());
+    const client = await nodeRed.open(wsUrl('/gw'));
+    client.send(nest(3));
+    assert.deepEqual(await client.nextJson(), [[[]]]);
+    client.send(nest(4));
+    assert.deepEqual(await client.nextJson(), { error: 'bad-frame', message: 'the JSON nests deeper than 3 levels' });
+  });
+
   it('regression: the zato channel answers an invoke nested 100 000 deep with zwsx.rsperr 400 and stays usable', async () => {
     await load([
       { id: 'flow', type: 'tab' },
