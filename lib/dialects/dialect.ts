@@ -60,6 +60,11 @@ export interface DialectContext {
   broadcast(frame: OutgoingFrame, conflationKey?: string): void;
   /** Dialect-specific options from the server configuration. */
   options: Readonly<Record<string, unknown>>;
+  /**
+   * Deepest JSON nesting a request may have (EndpointLimits.maxJsonDepth); each dialect checks it in
+   * `decode` with `jsonDepthExceeds` and answers a deeper frame with its own error. Default 64.
+   */
+  maxJsonDepth?: number;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { DialectSources } from '../dialects/dialect';
 import type { AuthPolicy } from './auth';
 import type { HttpNodeAuth } from './http-node-auth';
+import { DEFAULT_MAX_JSON_DEPTH } from '../util/json-depth';
 
 export interface EndpointLimits {
   /** Largest frame a client may send; a bigger one closes the client with 1009. */
@@ -18,6 +19,11 @@ export interface EndpointLimits {
   pingIntervalMs: number;
   /** After a close frame, how long a client has to answer before its socket is destroyed. */
   closeGraceMs: number;
+  /**
+   * Deepest nesting of arrays and objects a JSON frame (or REST body) may have; deeper ones are refused
+   * with the dialect's own error answer before they are parsed, and the client stays connected.
+   */
+  maxJsonDepth: number;
 }
 
 export const defaultLimits: EndpointLimits = {
@@ -28,6 +34,7 @@ export const defaultLimits: EndpointLimits = {
   overBudgetCloseMs: 10_000,
   pingIntervalMs: 30_000,
   closeGraceMs: 2_000,
+  maxJsonDepth: DEFAULT_MAX_JSON_DEPTH,
 };
 
 export type ListenOn =

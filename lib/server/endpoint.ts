@@ -61,6 +61,7 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
       log: this.log,
       broadcast: (frame, key) => this.broadcastFrame(frameMessage(frame), key),
       options: options.dialectOptions ?? {},
+      maxJsonDepth: this.limits.maxJsonDepth,
     });
     const accepted = new Set([...this.dialect.subprotocols, ...(options.subprotocols ?? [])]);
     this.wss = new WebSocket.Server({

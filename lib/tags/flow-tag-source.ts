@@ -1,5 +1,6 @@
 import type { TagInfo, TagSink, TagSource, TagValue } from './types';
 import { TagError } from './types';
+import { DEFAULT_MAX_VALUE_BYTES, valueProblem } from './value-size';
 
 export const FLOW_TAG_SOURCE_ID = 'flow';
 
@@ -13,6 +14,12 @@ export class FlowTagSource implements TagSource {
   private readonly values = new Map<string, TagValue>();
   private readonly infos = new Map<string, TagInfo>();
   private sink: TagSink | undefined;
+  private readonly maxValueBytes: number;
+
+  /** `maxValueBytes`: largest value (JSON size) a publish may carry; bigger ones are refused with `bad-value`. */
+  constructor(options: { maxValueBytes?: number } = {}) {
+    this.maxValueBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
+  }
 
   attach(sink: TagSink): void {
     this.sink = sink;
@@ -47,6 +54,9 @@ export class FlowTagSource implements TagSource {
   publish(name: string, value: unknown, options: { timestamp?: number; quality?: TagValue['quality']; dpType?: string } = {}): boolean {
     if (name.length === 0) throw new TagError('unknown-tag', 'a tag name must not be empty');
     if (value === undefined) throw new TagError('bad-value', `tag ${name}: a value must not be undefined`);
+    // Refused before it is stored: one oversized publish would otherwise sit in the value and history.
+    const problem = valueProblem(value, this.maxValueBytes);
+    if (problem) throw new TagError('bad-value', `tag ${name}: ${problem.message}`);
     const sample: TagValue = { value, timestamp: options.timestamp ?? Date.now(), quality: options.quality ?? 'good' };
     const previous = this.values.get(name);
     const isNew = !this.infos.has(name);
@@ -54,7 +64,7 @@ export class FlowTagSource implements TagSource {
       this.infos.set(name, { name, source: this.id, dataType: dataTypeOf(value), writable: true, dpType: options.dpType ?? this.infos.get(name)?.dpType });
     }
     this.values.set(name, sample);
-    if (isNew) this.sink?.tagsChanged();
+    if (isNew) this.sink?.tagsChanged([]);
     if (previous && previous.quality === sample.quality && sameValue(previous.value, sample.value)) return false;
     this.sink?.update(name, sample);
     return true;

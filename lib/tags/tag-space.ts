@@ -1,10 +1,39 @@
+import { HistoryBudget } from './history-budget';
 import { HistoryRing } from './history-ring';
 import { compilePattern, type NameMatcher } from './tag-pattern';
 import { TagError, type TagInfo, type TagListener, type TagSink, type TagSource, type TagSubscription, type TagValue } from './types';
+import { DEFAULT_MAX_VALUE_BYTES, measureValue, valueProblem } from './value-size';
 
 export interface TagSpaceOptions {
-  /** Samples kept per tag for `history` of sources without their own history. */
+  /** Samples kept per tag for `history` of sources without their own history. Default 1000. */
   historySize?: number;
+  /** Bytes of history kept per tag (JSON size of the values); the oldest samples go first. Default 1 MB. */
+  historyBytesPerTag?: number;
+  /** Bytes of history kept across all tags; the globally oldest samples go first. Default 64 MB. */
+  historyBytesTotal?: number;
+  /** Largest value (JSON size) one write may carry; bigger writes are refused with `bad-value`. Default 256 KB. */
+  maxValueBytes?: number;
+}
+
+export const defaultTagSpaceOptions: Required<TagSpaceOptions> = {
+  historySize: 1000,
+  historyBytesPerTag: 1024 * 1024,
+  historyBytesTotal: 64 * 1024 * 1024,
+  maxValueBytes: DEFAULT_MAX_VALUE_BYTES,
+};
+
+/** What the history rings hold right now, for status and tests. */
+export interface HistoryStats {
+  rings: number;
+  samples: number;
+  bytes: number;
+  /** Samples dropped to keep within the total byte bound. */
+  droppedForTotal: number;
+}
+
+interface Ring {
+  ring: HistoryRing;
+  source: TagSource;
 }
 
 interface WatchedTag {
@@ -30,12 +59,23 @@ export class TagSpace {
   private readonly patternWatches = new Set<PatternWatch>();
   /** Listeners of tags whose source went away (redeploy); they are re-attached when the name returns. */
   private readonly orphans = new Map<string, Set<TagListener>>();
-  private readonly rings = new Map<string, HistoryRing>();
+  private readonly rings = new Map<string, Ring>();
   private readonly latest = new Map<string, TagValue>();
   readonly historySize: number;
+  readonly historyBytesPerTag: number;
+  readonly maxValueBytes: number;
+  private readonly budget: HistoryBudget;
 
   constructor(options: TagSpaceOptions = {}) {
-    this.historySize = options.historySize ?? 1000;
+    const settled = { ...defaultTagSpaceOptions, ...definedOnly(options) };
+    this.historySize = settled.historySize;
+    this.historyBytesPerTag = settled.historyBytesPerTag;
+    this.maxValueBytes = settled.maxValueBytes;
+    this.budget = new HistoryBudget(settled.historyBytesTotal);
+  }
+
+  get historyBytesTotal(): number {
+    return this.budget.maxBytes;
   }
 
   addSource(source: TagSource): void {
@@ -43,7 +83,10 @@ export class TagSpace {
     this.sources.set(source.id, source);
     const sink: TagSink = {
       update: (name, value) => this.update(source, name, value),
-      tagsChanged: () => this.refreshPatternWatches(),
+      tagsChanged: (gone) => {
+        this.releaseVanished(source, gone);
+        this.refreshPatternWatches();
+      },
     };
     source.attach(sink);
     this.refreshPatternWatches();
@@ -61,6 +104,7 @@ export class TagSpace {
       }
     }
     for (const name of [...this.latest.keys()]) if (source.info(name)) this.latest.delete(name);
+    for (const [name, held] of [...this.rings]) if (held.source === source) this.releaseRing(name);
     this.sources.delete(id);
     source.detach();
   }
@@ -112,7 +156,17 @@ export class TagSpace {
     const source = this.requireOwner(name);
     const info = source.info(name);
     if (info && !info.writable) throw new TagError('read-only', `tag ${name} is read-only`);
+    this.checkValue(name, value);
     await source.write(name, value, timestamp);
+  }
+
+  /**
+   * Throws `bad-value` when a value may not be written: larger than `maxValueBytes` or holding a number
+   * JSON cannot carry. Checked before anything is stored or sent to a device.
+   */
+  checkValue(name: string, value: unknown): void {
+    const problem = valueProblem(value, this.maxValueBytes);
+    if (problem) throw new TagError('bad-value', `tag ${name}: ${problem.message}`);
   }
 
   subscribe(name: string, listener: TagListener): TagSubscription {
@@ -156,7 +210,18 @@ export class TagSpace {
   async history(name: string, from: number, to: number, max: number): Promise<TagValue[]> {
     const source = this.requireOwner(name);
     if (source.history) return source.history(name, from, to, max);
-    return this.rings.get(name)?.query(from, to, max) ?? [];
+    return this.rings.get(name)?.ring.query(from, to, max) ?? [];
+  }
+
+  /** What all history rings hold, against `historyBytesTotal`. */
+  historyStats(): HistoryStats {
+    return { rings: this.rings.size, samples: this.budget.sampleCount, bytes: this.budget.bytes, droppedForTotal: this.budget.dropped };
+  }
+
+  /** One tag's ring: samples, bytes (against `historyBytesPerTag`) and samples dropped; undefined when it has none. */
+  historyOf(name: string): { samples: number; bytes: number; dropped: number } | undefined {
+    const held = this.rings.get(name);
+    return held && { samples: held.ring.size, bytes: held.ring.bytes, dropped: held.ring.dropped };
   }
 
   /** Number of distinct tags some client currently watches (for tests and status). */
@@ -167,12 +232,13 @@ export class TagSpace {
   private update(source: TagSource, name: string, value: TagValue): void {
     if (this.sources.get(source.id) !== source) return;
     this.latest.set(name, value);
-    let ring = this.rings.get(name);
-    if (!ring) {
-      ring = new HistoryRing(this.historySize);
-      this.rings.set(name, ring);
+    let held = this.rings.get(name);
+    if (!held) {
+      held = { ring: new HistoryRing(this.historySize, this.historyBytesPerTag), source };
+      this.rings.set(name, held);
     }
-    ring.push(value);
+    // Sized once here (at most one byte past the per-tag bound is walked), never again.
+    this.budget.push(held.ring, value, measureValue(value.value, this.historyBytesPerTag).bytes);
     const watched = this.watched.get(name);
     if (!watched) return;
     for (const listener of [...watched.listeners]) {
@@ -182,6 +248,23 @@ export class TagSpace {
         // One faulty listener must not stop the others from hearing the change.
       }
     }
+  }
+
+  /** Lets go of the ring and last value of tags the source no longer has (`gone`, or all of its tags when not told). */
+  private releaseVanished(source: TagSource, gone: readonly string[] | undefined): void {
+    const names = gone ?? [...this.rings].filter(([, held]) => held.source === source).map(([name]) => name);
+    for (const name of names) {
+      if (source.info(name) || this.rings.get(name)?.source !== source) continue;
+      this.releaseRing(name);
+      this.latest.delete(name);
+    }
+  }
+
+  private releaseRing(name: string): void {
+    const held = this.rings.get(name);
+    if (!held) return;
+    this.rings.delete(name);
+    this.budget.release(held.ring);
   }
 
   private releaseListener(name: string, listener: TagListener): void {
@@ -236,4 +319,8 @@ export class TagSpace {
     if (!source) throw new TagError('unknown-tag', `unknown tag ${name}`);
     return source;
   }
+}
+
+function definedOnly(options: TagSpaceOptions): TagSpaceOptions {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as TagSpaceOptions;
 }

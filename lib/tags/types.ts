@@ -28,8 +28,11 @@ export interface TagInfo {
 /** Where a source reports changes; handed to it by the tag space when it is added. */
 export interface TagSink {
   update(name: string, value: TagValue): void;
-  /** The source's list of tags changed (tags appeared or went away). */
-  tagsChanged(): void;
+  /**
+   * The source's list of tags changed (tags appeared or went away). `gone` names the tags that went
+   * away, when the source knows; without it the space checks every tag it holds of the source.
+   */
+  tagsChanged(gone?: readonly string[]): void;
 }
 
 /**

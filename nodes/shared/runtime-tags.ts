@@ -1,4 +1,4 @@
-import { FlowTagSource, TagSpace } from '../../lib/tags';
+import { FlowTagSource, TagSpace, type TagSpaceOptions } from '../../lib/tags';
 
 /**
  * The one tag space of this Node-RED runtime: every server, dialect and source shares it, so a value a
@@ -9,15 +9,33 @@ export interface RuntimeTags {
   flowTags: FlowTagSource;
 }
 
+/** The settings.js entries of the tag space; a missing or invalid one keeps its default. */
+export interface TagSettings {
+  wsGatewayServerHistorySize?: unknown;
+  wsGatewayServerHistoryBytesPerTag?: unknown;
+  wsGatewayServerHistoryBytesTotal?: unknown;
+  wsGatewayServerMaxValueBytes?: unknown;
+}
+
 let runtime: RuntimeTags | undefined;
 
-export function runtimeTags(settings: { wsGatewayServerHistorySize?: unknown }): RuntimeTags {
+export function runtimeTags(settings: TagSettings): RuntimeTags {
   if (!runtime) {
-    const configured = Number(settings.wsGatewayServerHistorySize);
-    const space = new TagSpace({ historySize: Number.isInteger(configured) && configured > 0 ? configured : 1000 });
-    const flowTags = new FlowTagSource();
+    const options: TagSpaceOptions = {
+      historySize: positiveInteger(settings.wsGatewayServerHistorySize),
+      historyBytesPerTag: positiveInteger(settings.wsGatewayServerHistoryBytesPerTag),
+      historyBytesTotal: positiveInteger(settings.wsGatewayServerHistoryBytesTotal),
+      maxValueBytes: positiveInteger(settings.wsGatewayServerMaxValueBytes),
+    };
+    const space = new TagSpace(options);
+    const flowTags = new FlowTagSource({ maxValueBytes: space.maxValueBytes });
     space.addSource(flowTags);
     runtime = { space, flowTags };
   }
   return runtime;
+}
+
+function positiveInteger(value: unknown): number | undefined {
+  const number = Number(value);
+  return value !== undefined && value !== null && value !== '' && Number.isInteger(number) && number > 0 ? number : undefined;
 }

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { NodeAPI, NodeDef, NodeStatus } from 'node-red';
 import { isProduct, loadShippedProfile, ModbusGateway, ModbusTagSource, validateGenericCircuits, type DeviceProfile, type Transport, type UnitConfig } from '../../lib/modbus';
-import { runtimeTags } from '../shared/runtime-tags';
+import { runtimeTags, type TagSettings } from '../shared/runtime-tags';
 import type { StatusSource } from '../shared/source-status';
 import type { ModbusConfigNode } from './modbus-node';
 
@@ -93,7 +93,7 @@ export = function registerModbus(RED: NodeAPI): void {
         }
       });
       gateway.on('cycle', () => { if (current.fill !== 'green' || current.shape !== 'dot') describe(); });
-      const tags = runtimeTags(RED.settings as unknown as { wsGatewayServerHistorySize?: unknown }).space;
+      const tags = runtimeTags(RED.settings as unknown as TagSettings).space;
       tagSourceId = `modbus:${node.id}`;
       tags.addSource(new ModbusTagSource(tagSourceId, gateway, (config.tagPrefix || 'modbus').trim()));
       gateway.start();
@@ -106,7 +106,7 @@ export = function registerModbus(RED: NodeAPI): void {
     node.on('close', (_removed: boolean, done: () => void) => {
       const gateway = node.gateway;
       node.gateway = undefined;
-      if (tagSourceId) runtimeTags(RED.settings as unknown as { wsGatewayServerHistorySize?: unknown }).space.removeSource(tagSourceId);
+      if (tagSourceId) runtimeTags(RED.settings as unknown as TagSettings).space.removeSource(tagSourceId);
       changes.removeAllListeners();
       if (!gateway) return done();
       gateway.close().then(done, () => done());

@@ -5,7 +5,7 @@ import { NodeClass, resolveNodeId, type ReferenceDescription } from 'node-opcua'
 import {
   OpcuaEndpoint, isSecurityMode, isSecurityPolicy, parseVariableList, statusOf, type OpcuaIdentity,
 } from '../../lib/opcua';
-import { runtimeTags } from '../shared/runtime-tags';
+import { runtimeTags, type TagSettings } from '../shared/runtime-tags';
 import type { OpcuaConfigNode, OpcuaNodeCredentials } from './opcua-node';
 
 interface OpcuaDef extends NodeDef {
@@ -18,11 +18,10 @@ interface OpcuaDef extends NodeDef {
   variables: unknown;
 }
 
-interface OpcuaSettings {
+interface OpcuaSettings extends TagSettings {
   userDir?: string;
   /** Where the client certificate and trust lists live; `<userDir>/ws-gateway-opcua/pki` by default. */
   wsGatewayOpcuaPkiFolder?: string;
-  wsGatewayServerHistorySize?: unknown;
 }
 
 interface BrowseEntry {

@@ -1,7 +1,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import type { ReplyContext } from '../../lib/dialects/dialect';
 import { SessionClosedError } from '../../lib/server';
-import { runtimeTags } from '../shared/runtime-tags';
+import { runtimeTags, type TagSettings } from '../shared/runtime-tags';
 import type { GatewayServerNode } from '../shared/server-node';
 import { followServerStatus } from '../shared/status';
 import { FLOW_TAG_SOURCE_ID } from '../../lib/tags';
@@ -43,7 +43,7 @@ export = function registerGatewayOut(RED: NodeAPI): void {
     const action: OutAction = config.action === 'broadcast' || config.action === 'publish' ? config.action : 'reply';
     // Publishing needs only the tag space; replies and broadcasts need a server.
     const detachStatus = action === 'publish' && !server ? () => {} : followServerStatus(node, server ?? undefined, translate);
-    const tags = runtimeTags(RED.settings as unknown as { wsGatewayServerHistorySize?: unknown });
+    const tags = runtimeTags(RED.settings as unknown as TagSettings);
 
     node.on('input', (message: NodeMessage, _send: (msg: NodeMessage) => void, done: (error?: Error) => void) => {
       const msg = message as GatewayOutMessage;

@@ -2,13 +2,14 @@ import { readFileSync } from 'node:fs';
 import path = require('node:path');
 import type { Server } from 'node:http';
 import type { NodeAPI, NodeDef } from 'node-red';
-import { GatewayEndpoint, PathTakenError, isHttpNodeAuth, parseUserList, type AuthPolicy, type EndpointOptions, type ListenOn, type VerifyClient } from '../../lib/server';
+import { defaultLimits, GatewayEndpoint, PathTakenError, isHttpNodeAuth, parseUserList, type AuthPolicy, type EndpointOptions, type ListenOn, type VerifyClient } from '../../lib/server';
 import { dialectFactory } from '../../lib/dialects/registry';
 import { resolveDialectSources, resolveStatusSources } from '../shared/dialect-sources';
-import { runtimeTags } from '../shared/runtime-tags';
+import { runtimeTags, type TagSettings } from '../shared/runtime-tags';
 import { forwardSourceProblems } from '../shared/source-status';
 import type { GatewayServerCredentials, GatewayServerNode } from '../shared/server-node';
 import { messageOf } from '../../lib/util/errors';
+import { defaultTagSpaceOptions } from '../../lib/tags';
 
 interface ServerDef extends NodeDef {
   [field: string]: unknown;
@@ -36,13 +37,23 @@ interface ServerDef extends NodeDef {
 }
 
 
+/** The memory bounds settings.js may set (see docs/reliability/memory.md). */
+interface MemorySettings {
+  wsGatewayServerHistorySize: number;
+  wsGatewayServerHistoryBytesPerTag: number;
+  wsGatewayServerHistoryBytesTotal: number;
+  wsGatewayServerMaxValueBytes: number;
+  wsGatewayServerMaxJsonDepth: number;
+}
+
 /** Settings a user may put in settings.js; names follow Node-RED's rule (prefixed by the node type). */
-interface GatewaySettings {
+interface GatewaySettings extends TagSettings {
   userDir?: string;
   httpNodeRoot?: string | false;
   httpNodeAuth?: unknown;
   webSocketNodeVerifyClient?: VerifyClient;
-  wsGatewayServerHistorySize?: unknown;
+  /** Nesting limit of JSON frames and REST bodies for every server (EndpointLimits.maxJsonDepth). */
+  wsGatewayServerMaxJsonDepth?: unknown;
 }
 
 export = function registerGatewayServer(RED: NodeAPI): void {
@@ -83,6 +94,7 @@ export = function registerGatewayServer(RED: NodeAPI): void {
           outboundBudgetBytes: positive(config.outboundBudgetBytes, 1024 * 1024),
           overBudgetCloseMs: positive(config.overBudgetCloseSeconds, 10) * 1000,
           pingIntervalMs: nonNegative(config.pingIntervalSeconds, 30) * 1000,
+          maxJsonDepth: positiveInteger(settings.wsGatewayServerMaxJsonDepth, defaultLimits.maxJsonDepth),
         },
         log: { info: (text) => node.log(text), warn: (text) => node.warn(text), error: (text) => node.error(text) },
       };
@@ -133,14 +145,18 @@ export = function registerGatewayServer(RED: NodeAPI): void {
     return { kind: 'path', server: nodeRedServer, path };
   }
 
-  RED.nodes.registerType<GatewayServerNode, ServerDef, { wsGatewayServerHistorySize: number }, GatewayServerCredentials>('ws-gateway-server', GatewayServer, {
+  RED.nodes.registerType<GatewayServerNode, ServerDef, MemorySettings, GatewayServerCredentials>('ws-gateway-server', GatewayServer, {
     credentials: {
       users: { type: 'password' },
       token: { type: 'password' },
       tlsPassphrase: { type: 'password' },
     },
     settings: {
-      wsGatewayServerHistorySize: { value: 1000, exportable: false },
+      wsGatewayServerHistorySize: { value: defaultTagSpaceOptions.historySize, exportable: false },
+      wsGatewayServerHistoryBytesPerTag: { value: defaultTagSpaceOptions.historyBytesPerTag, exportable: false },
+      wsGatewayServerHistoryBytesTotal: { value: defaultTagSpaceOptions.historyBytesTotal, exportable: false },
+      wsGatewayServerMaxValueBytes: { value: defaultTagSpaceOptions.maxValueBytes, exportable: false },
+      wsGatewayServerMaxJsonDepth: { value: defaultLimits.maxJsonDepth, exportable: false },
     },
   });
 };
@@ -172,6 +188,11 @@ function splitList(text: string | undefined): string[] {
 function positive(value: number | string | undefined, fallback: number): number {
   const number = Number(value);
   return Number.isFinite(number) && number > 0 ? number : fallback;
+}
+
+function positiveInteger(value: unknown, fallback: number): number {
+  const number = Number(value);
+  return value !== undefined && value !== null && value !== '' && Number.isInteger(number) && number > 0 ? number : fallback;
 }
 
 function nonNegative(value: number | string | undefined, fallback: number): number {

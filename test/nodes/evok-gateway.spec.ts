@@ -161,4 +161,55 @@ describe('ws-gateway-modbus + ws-gateway-server (evok) in Node-RED', () => {
     const modbus = helper.getNode('mb') as unknown as { gateway: unknown };
     assert.equal(modbus.gateway, undefined);
   });
+  it('regression: refuses a set too large, out of range (1e400) or nested too deeply with EVOK\'s error frame, before any Modbus write', async () => {
+    await load(evokFlow(sim.port, { evokErrors: true }));
+    const client = await open();
+    await waitFor(() => runtimeTags({}).space.has('neuron/ro/2_04'), 'the circuits in the tag space');
+    const nextError = async (): Promise<{ error: string; request: unknown }> => {
+      for (;;) {
+        const frame = await client.nextJson<unknown>();
+        if (frame !== null && typeof frame === 'object' && !Array.isArray(frame) && 'error' in frame) return frame as { error: string; request: unknown };
+      }
+    };
+    sim.writes.length = 0;
+    client.send({ cmd: 'set', dev: 'relay', circuit: '2_04', value: 'x'.repeat(300 * 1024) });
+    const tooLarge = await nextError();
+    assert.match(tooLarge.error, /^set ro 2_04: the value is larger than the limit of 262144 bytes$/);
+    assert.deepEqual(tooLarge.request, { cmd: 'set', dev: 'relay', circuit: '2_04' }, 'the request named, not echoed in full');
+    client.send('{"cmd": "set", "dev": "relay", "circuit": "2_04", "value": 1e400}');
+    assert.match((await nextError()).error, /out of range/);
+    client.send(`{"cmd": "set", "dev": "relay", "circuit": "2_04", "value": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
+    assert.equal((await nextError()).error, 'the JSON nests deeper than 64 levels');
+    assert.deepEqual(sim.writes, [], 'nothing reached the device');
+    client.send({ cmd: 'full', dev: 'relay', circuit: '2_04' });
+    let relay = await client.nextJson<DeviceObject | DeviceObject[]>();
+    while (Array.isArray(relay)) relay = await client.nextJson<DeviceObject | DeviceObject[]>();
+    assert.equal(relay.circuit, '2_04', 'the connection is still usable');
+  });
+
+  it('regression: answers a REST POST body over maxValueBytes with 413 and one nested too deeply with 400', async () => {
+    // Before, a raw body over 64 KB was a 404 and nothing looked at the nesting of a body Node-RED had parsed.
+    await load();
+    await waitFor(() => runtimeTags({}).space.has('neuron/ro/2_04'), 'the circuits in the tag space');
+    sim.writes.length = 0;
+    const big = await fetch(`${helper.url()}/json/relay/2_04`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: `{"value": "${'x'.repeat(300 * 1024)}"}` });
+    assert.equal(big.status, 413);
+    assert.match(JSON.stringify(await big.json()), /larger than the limit of 262144 bytes/);
+    const deepText = await fetch(`${helper.url()}/json/relay/2_04`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: `{"value": ${'['.repeat(1000)}${']'.repeat(1000)}}` });
+    assert.equal(deepText.status, 400);
+    const deepParsed = await fetch(`${helper.url()}/rest/relay/2_04`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: `{"value": ${'['.repeat(1000)}${']'.repeat(1000)}}` });
+    assert.equal(deepParsed.status, 400, 'a body Node-RED parsed is checked too');
+    assert.deepEqual(sim.writes, []);
+    const small = await fetch(`${helper.url()}/rest/relay/2_04`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"value": 1}' });
+    assert.equal(small.status, 200);
+  });
+
+  it('releases the history rings of the Modbus tags when the node is removed on redeploy', async () => {
+    await load();
+    const space = runtimeTags({}).space;
+    await waitFor(() => space.historyOf('neuron/ai/1_01') !== undefined, 'a sample of the analog input in its ring');
+    await helper.setFlows([{ id: 'flow', type: 'tab' }], 'full');
+    assert.equal(space.historyOf('neuron/ai/1_01'), undefined);
+    assert.equal(space.historyOf('neuron/ro/2_04'), undefined);
+  });
 });

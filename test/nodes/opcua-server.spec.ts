@@ -265,4 +265,17 @@ describe('opcua-server dialect (ASNeG 8081 API) through Node-RED', { timeout: 18
     const node = helper.getNode('opc') as Node | null;
     assert.equal(node, null);
   });
+  it('regression: refuses a WRITE too large (BadEncodingLimitsExceeded) or of 1e400 (BadOutOfRange), and a frame nested too deeply', async () => {
+    await load(opcuaServerFlow(demo.endpointUrl));
+    const client = await open();
+    assert.deepEqual(await ask(client, 'WRITE_REQUEST', 'm1', { Variable: 'String', Value: { Value: { Type: '12', Body: 'before' } } }),
+      { Header: { MessageType: 'WRITE_RESPONSE', ClientHandle: 'm1' }, Body: '' });
+    assert.deepEqual(await ask(client, 'WRITE_REQUEST', 'm2', { Variable: 'String', Value: { Value: { Type: '12', Body: 'x'.repeat(300 * 1024) } } }),
+      { Header: { MessageType: 'WRITE_RESPONSE', ClientHandle: 'm2', StatusCode: 'BadEncodingLimitsExceeded' } });
+    client.send('{"Header":{"MessageType":"WRITE_REQUEST","ClientHandle":"m3"},"Body":{"Variable":"Setpoint","Value":{"Value":{"Type":11,"Body":1e400}}}}');
+    assert.deepEqual(await client.nextJson<Answer>(10_000), { Header: { MessageType: 'WRITE_RESPONSE', ClientHandle: 'm3', StatusCode: 'BadOutOfRange' } });
+    client.send(`{"Header":{"MessageType":"READ_REQUEST","ClientHandle":"m4"},"Body":{"Variable":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`);
+    assert.deepEqual(await client.nextJson<Answer>(10_000), { Header: { MessageType: 'READ_RESPONSE', ClientHandle: 'm4', StatusCode: 'BadEncodingLimitsExceeded' } });
+    assert.deepEqual(((await ask(client, 'READ_REQUEST', 'm5', { Variable: 'String' })).Body as { Value: unknown }).Value, { Type: '12', Body: 'before' }, 'nothing was written');
+  });
 });

@@ -8,6 +8,8 @@ import { filterKey, parseFilter, passes, type DeviceFilter, type EvokShape } fro
 import { pyJson } from './py-json';
 import { createRestHandler } from './rest';
 import './sources';
+import { valueProblem } from '../../tags';
+import { depthLimitOf, jsonDepthExceeds, tooDeepMessage } from '../../util/json-depth';
 
 /** A refused frame, with the request it came in (when it parsed) for the opt-in error frame. */
 interface EvokError extends DialectError {
@@ -90,7 +92,9 @@ export function createEvokDialect(context: DialectContext): Dialect {
 
   gateway?.on('changes', onChanges);
   gateway?.on('cycle', onCycle);
-  const unmount = context.sources.evokHttp?.mount(createRestHandler(devices, restRoot(context.options.path), context.auth, (text) => context.log.warn(text)));
+  const maxDepth = depthLimitOf(context);
+  const maxValueBytes = context.tags.maxValueBytes;
+  const unmount = context.sources.evokHttp?.mount(createRestHandler(devices, restRoot(context.options.path), context.auth, (text) => context.log.warn(text), { maxDepth, maxValueBytes }));
 
   function refuse(code: DialectError['code'], message: string, request?: unknown): DecodeResult {
     const error: EvokError = { code, message, request };
@@ -106,8 +110,10 @@ export function createEvokDialect(context: DialectContext): Dialect {
     decode(data: Buffer, isBinary: boolean): DecodeResult {
       if (isBinary) return refuse('bad-frame', 'binary frames are not EVOK commands');
       let request: unknown;
+      const text = data.toString('utf8');
+      if (jsonDepthExceeds(text, maxDepth)) return refuse('bad-request', tooDeepMessage(maxDepth), text.slice(0, 200));
       try {
-        request = JSON.parse(data.toString('utf8'));
+        request = JSON.parse(text);
       } catch {
         return refuse('bad-frame', 'not JSON', data.toString('utf8').slice(0, 200));
       }
@@ -128,6 +134,9 @@ export function createEvokDialect(context: DialectContext): Dialect {
       const circuit = found.circuit;
       const about = { payload: request, topic: `${circuit.kind}/${circuit.id}`, deviceType: circuit.kind };
       if (r.cmd === 'full') return accept({ cmd: 'full', circuit }, { type: 'full', ...about });
+      // Refused before planning, and not echoed back in full: its size is the problem.
+      const problem = valueProblem(r, maxValueBytes);
+      if (problem) return refuse('bad-request', `set ${circuit.kind} ${circuit.id}: ${problem.message}`, { cmd: r.cmd, dev: r.dev, circuit: r.circuit });
       const plan = planSet(devices, circuit, r);
       if (!plan.ok) return refuse('bad-request', plan.error, request);
       return accept({ cmd: 'set', plan }, { type: 'set', ...about });

@@ -6,11 +6,18 @@ import type { EvokDevices } from './devices';
 import { kindsOfDev } from './names';
 import { pyJson } from './py-json';
 import type { HttpHandler } from './sources';
+import { measureValue } from '../../tags';
+import { jsonDepthExceeds, tooDeepMessage } from '../../util/json-depth';
 
-const MAX_BODY_BYTES = 64 * 1024;
+/** Bounds of a REST request: its body's bytes (`maxValueBytes`) and JSON nesting. */
+export interface RestLimits {
+  maxValueBytes: number;
+  maxDepth: number;
+}
 
+/** EVOK answers every failure 404; bodies over the bounds get 413 (too large) and 400 (nested too deeply). */
 class NotFound extends Error {
-  constructor(readonly kind: string, message: string) {
+  constructor(readonly kind: string, message: string, readonly status = 404) {
     super(message);
   }
 }
@@ -20,7 +27,7 @@ class NotFound extends Error {
  * GET all, a device, one property; POST form (`value=1`) or JSON keywords, answered with the device as
  * read back after the write. Every failure is HTTP 404 with `{"success": false, "errors": {...}}`.
  */
-export function createRestHandler(devices: EvokDevices, root: string, auth: AuthPolicy, log: (text: string) => void): HttpHandler {
+export function createRestHandler(devices: EvokDevices, root: string, auth: AuthPolicy, log: (text: string) => void, limits: RestLimits): HttpHandler {
   const prefix = root.endsWith('/') ? root : `${root}/`;
   return (request, response, next) => {
     const path = (request.url ?? '/').split('?')[0];
@@ -45,19 +52,19 @@ export function createRestHandler(devices: EvokDevices, root: string, auth: Auth
       send(response, 401, { success: false, errors: { AuthenticationError: 'authentication required' } });
       return;
     }
-    answer(devices, api === 'json', request, parts).then(
+    answer(devices, api === 'json', request, parts, limits).then(
       (body) => send(response, 200, body),
       (error: unknown) => {
         const kind = error instanceof NotFound ? error.kind : 'Error';
         const message = error instanceof Error ? error.message : String(error);
         if (!(error instanceof NotFound)) log(`evok REST ${request.method} ${path}: ${message}`);
-        send(response, 404, { success: false, errors: { [kind]: message } });
+        send(response, error instanceof NotFound ? error.status : 404, { success: false, errors: { [kind]: message } });
       },
     );
   };
 }
 
-async function answer(devices: EvokDevices, json: boolean, request: IncomingMessage, parts: string[]): Promise<unknown> {
+async function answer(devices: EvokDevices, json: boolean, request: IncomingMessage, parts: string[], limits: RestLimits): Promise<unknown> {
   const [dev, circuitName, property] = parts;
   if (request.method === 'GET') {
     if (dev === 'all' && parts.length === 1) return devices.ordered.map((c) => devices.object(c));
@@ -76,7 +83,7 @@ async function answer(devices: EvokDevices, json: boolean, request: IncomingMess
   if (request.method === 'POST') {
     if (parts.length !== 2) throw new NotFound('KeyError', `POST needs /<dev>/<circuit>, got ${parts.join('/')}`);
     const circuit = lookup(devices, dev, circuitName);
-    const args = await readArguments(request, json);
+    const args = await readArguments(request, json, limits);
     const plan = planSet(devices, circuit, { value: args });
     if (!plan.ok) throw new NotFound('ValidationError', plan.error);
     const gateway = devices.gateway;
@@ -129,22 +136,30 @@ interface ParsedRequest extends IncomingMessage {
   body?: unknown;
 }
 
-async function readArguments(request: ParsedRequest, json: boolean): Promise<Record<string, unknown>> {
+async function readArguments(request: ParsedRequest, json: boolean, limits: RestLimits): Promise<Record<string, unknown>> {
+  const tooLarge = (): NotFound => new NotFound('ValidationError', `the request body is larger than the limit of ${limits.maxValueBytes} bytes`, 413);
   if (request._body === true) {
     const body = request.body;
     if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new NotFound('ValidationError', 'the body must be a JSON object or a form');
+    // Parsed by Node-RED's own body parser, with its own limits: ours still apply before anything is written.
+    const measure = measureValue(body, limits.maxValueBytes);
+    if (measure.bytes > limits.maxValueBytes) throw tooLarge();
+    if (measure.depth > limits.maxDepth) throw new NotFound('ValidationError', tooDeepMessage(limits.maxDepth), 400);
     return { ...(body as Record<string, unknown>) };
   }
+  const declared = Number(request.headers['content-length']);
+  if (declared > limits.maxValueBytes) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new NotFound('ValidationError', 'request body too large');
+    if (size > limits.maxValueBytes) throw tooLarge();
     chunks.push(chunk as Buffer);
   }
   const text = Buffer.concat(chunks).toString('utf8');
   const type = request.headers['content-type'] ?? '';
   if (json || type.includes('application/json')) {
+    if (jsonDepthExceeds(text, limits.maxDepth)) throw new NotFound('ValidationError', tooDeepMessage(limits.maxDepth), 400);
     let parsed: unknown;
     try {
       parsed = text.trim() === '' ? {} : JSON.parse(text);

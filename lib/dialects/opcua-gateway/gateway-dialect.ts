@@ -10,6 +10,13 @@ import { GatewaySession, ServiceError, type GatewaySessionListener } from './gat
 import { decodeLogin, LoginError, type LoginOptions } from './login-request';
 import { pkcs1v15DecryptionAllowed, securityRevertFlag } from './security-revert';
 import { messageOf } from '../../util/errors';
+import { valueProblem } from '../../tags';
+import { depthLimitOf, jsonDepthExceeds, tooDeepMessage } from '../../util/json-depth';
+
+/** A request refused at decode (nested too deeply) whose header could be read, so the failure names it. */
+interface GatewayRefusal extends DialectError {
+  header: GatewayHeader;
+}
 
 /** Close code for frames ASNeG answers by closing the connection (not JSON, no usable Header). */
 export const invalidEnvelopeCloseCode = 1008;
@@ -41,6 +48,7 @@ export function createOpcuaGatewayDialect(context: DialectContext): Dialect {
   const sessions = new Map<string, GatewaySession>();
   const envelopes = new WeakMap<DialectMessage, Envelope>();
   const closing = new Set<Promise<void>>();
+  const maxDepth = depthLimitOf(context);
 
   function release(session: GatewaySession): void {
     sessions.delete(session.id);
@@ -133,6 +141,12 @@ export function createOpcuaGatewayDialect(context: DialectContext): Dialect {
       client.send(encodeFailure(header, StatusCodes.BadServiceUnsupported, `${header.MessageType} is not a gateway service`));
       return;
     }
+    const tooBig = writeValueProblem(header.MessageType, body, context.tags.maxValueBytes);
+    if (tooBig) {
+      // Refused before anything is sent to the server (see docs/reliability/memory.md for the statuses).
+      client.send(encodeFailure(header, tooBig.kind === 'not-finite' ? StatusCodes.BadOutOfRange : StatusCodes.BadEncodingLimitsExceeded, tooBig.message));
+      return;
+    }
     let request;
     try {
       request = decodeStructure(definition.request, body, 'Body', format, definition.rules);
@@ -173,7 +187,18 @@ export function createOpcuaGatewayDialect(context: DialectContext): Dialect {
     name: 'opcua-gateway',
     subprotocols: ['json'],
     decode(data: Buffer, isBinary: boolean): DecodeResult {
-      const envelope: Envelope = isBinary ? { ok: false, reason: 'binary frames are not accepted' } : decodeEnvelope(data.toString('utf8'));
+      const text = isBinary ? '' : data.toString('utf8');
+      let envelope: Envelope = isBinary ? { ok: false, reason: 'binary frames are not accepted' } : decodeEnvelope(text);
+      if (!isBinary && jsonDepthExceeds(text, maxDepth)) {
+        // Nothing nested that deeply goes on to a flow or the decoder: with a readable header the
+        // request fails BadEncodingLimitsExceeded (OPC UA's status for a nesting limit), else the
+        // connection is closed as for any unreadable envelope.
+        if (!envelope.ok) envelope = { ok: false, reason: tooDeepMessage(maxDepth) };
+        else {
+          const refusal: GatewayRefusal = { code: 'bad-request', message: tooDeepMessage(maxDepth), header: envelope.header };
+          return { ok: false, error: refusal };
+        }
+      }
       const message: DialectMessage = envelope.ok
         ? { type: envelope.header.MessageType, payload: { Header: envelope.header, Body: envelope.body }, handle: envelope.header.ClientHandle }
         : { type: '', payload: { error: envelope.reason } };
@@ -203,6 +228,8 @@ export function createOpcuaGatewayDialect(context: DialectContext): Dialect {
       return JSON.stringify(payload);
     },
     encodeError(error: DialectError, request?: DialectMessage): OutgoingFrame | undefined {
+      const refused = (error as Partial<GatewayRefusal>).header;
+      if (refused) return encodeFailure(refused, StatusCodes.BadEncodingLimitsExceeded, error.message);
       const envelope = request ? envelopes.get(request) : undefined;
       if (!envelope?.ok) return undefined;
       const status = error.code === 'busy' ? StatusCodes.BadTooManyOperations : error.code === 'bad-request' ? StatusCodes.BadInvalidArgument : StatusCodes.BadInternalError;
@@ -224,4 +251,17 @@ export function createOpcuaGatewayDialect(context: DialectContext): Dialect {
 function positiveInteger(value: unknown, fallback: number): number {
   const number = Number(value);
   return Number.isInteger(number) && number > 0 ? number : fallback;
+}
+
+/** Why a GW_WriteRequest may not go to the server: a value of NodesToWrite too large, too deep or not finite. */
+function writeValueProblem(messageType: string, body: JsonValue, maxBytes: number): ReturnType<typeof valueProblem> {
+  if (messageType !== 'GW_WriteRequest' || body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
+  const items = body.NodesToWrite;
+  if (!Array.isArray(items)) return undefined;
+  for (const item of items) {
+    const value = item !== null && typeof item === 'object' && !Array.isArray(item) ? item.Value : undefined;
+    const problem = valueProblem(value, maxBytes);
+    if (problem) return problem;
+  }
+  return undefined;
 }

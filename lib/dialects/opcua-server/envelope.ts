@@ -1,5 +1,6 @@
-import type { DecodeResult } from '../dialect';
+import type { DecodeResult, DialectError } from '../dialect';
 import type { JsonValue } from '../../opcua/json';
+import { DEFAULT_MAX_JSON_DEPTH, jsonDepthExceeds, tooDeepMessage } from '../../util/json-depth';
 
 /** A decoded 8081 request: `{"Header":{"MessageType","ClientHandle"},"Body":{...}}`. */
 export interface AsnegRequest {
@@ -7,24 +8,42 @@ export interface AsnegRequest {
   Body: Record<string, unknown>;
 }
 
+/** A request refused at decode whose header could still be read, so the answer names it. */
+export interface AsnegRefusal extends DialectError {
+  header: AsnegRequest['Header'];
+  /** The header StatusCode of the answer. */
+  status: string;
+}
+
 /**
  * Decodes one frame the way ASNeG's 8081 server reads it, minus its crashes (decision 9): what is not
  * a JSON object with a Header naming MessageType and ClientHandle (or the docs' `ClientHandler`,
  * decision 3) and with a Body is ignored, and the connection stays open. Scalars may be JSON numbers
- * or booleans; they are read as their text.
+ * or booleans; they are read as their text. A frame nested deeper than `maxDepth` is answered
+ * BadEncodingLimitsExceeded (the status OPC UA decoders give for their nesting limit) when its header
+ * can be read, and ignored otherwise; either way nothing nested that deeply reaches a flow.
  */
-export function decodeRequest(data: Buffer, isBinary: boolean): DecodeResult {
+export function decodeRequest(data: Buffer, isBinary: boolean, maxDepth = DEFAULT_MAX_JSON_DEPTH): DecodeResult {
   if (isBinary) return { ok: true, messages: [] };
+  const text = data.toString('utf8');
+  const tooDeep = jsonDepthExceeds(text, maxDepth);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(data.toString('utf8'));
+    // Parsing is iterative and copes with any depth; only what comes after it would not.
+    parsed = JSON.parse(text);
   } catch {
-    return { ok: true, messages: [] };
+    return tooDeep ? { ok: false, error: { code: 'bad-frame', message: tooDeepMessage(maxDepth) } } : { ok: true, messages: [] };
   }
-  if (!isObject(parsed) || !isObject(parsed.Header)) return { ok: true, messages: [] };
-  const header = parsed.Header;
-  const type = scalarText(header.MessageType);
-  const handle = scalarText(header.ClientHandle ?? header.ClientHandler);
+  const header = isObject(parsed) && isObject(parsed.Header) ? parsed.Header : undefined;
+  const type = header && scalarText(header.MessageType);
+  const handle = header && scalarText(header.ClientHandle ?? header.ClientHandler);
+  if (tooDeep) {
+    const message = tooDeepMessage(maxDepth);
+    if (type === undefined || handle === undefined) return { ok: false, error: { code: 'bad-frame', message } };
+    const refusal: AsnegRefusal = { code: 'bad-request', message, header: { MessageType: type, ClientHandle: handle }, status: 'BadEncodingLimitsExceeded' };
+    return { ok: false, error: refusal };
+  }
+  if (!isObject(parsed) || !header) return { ok: true, messages: [] };
   if (type === undefined || handle === undefined || parsed.Body === undefined) return { ok: true, messages: [] };
   // ASNeG's empty objects serialise as "": a body of "" is an empty body.
   const body = isObject(parsed.Body) ? parsed.Body : {};

@@ -3,7 +3,9 @@ import { OpcuaStatusError, statusOf, type OpcuaEndpoint, type OpcuaVariable } fr
 import type { ClientSession } from '../../server/session';
 import type { Dialect, DialectContext, DialectError, DialectMessage, OutgoingFrame } from '../dialect';
 import { asnegTree, parseAsnegTime, statusName, typeName } from './asneg-text';
-import { decodeRequest, encodeMessage, isObject, scalarText, type AsnegRequest } from './envelope';
+import { decodeRequest, encodeMessage, isObject, scalarText, type AsnegRefusal, type AsnegRequest } from './envelope';
+import { valueProblem } from '../../tags';
+import { depthLimitOf } from '../../util/json-depth';
 import { MonitorRegistry } from './monitor-registry';
 import { JsonDecodeError, decodeDataValue, encodeDataValue, jsonFormatFromOptions, type JsonValue } from '../../opcua/json';
 
@@ -23,6 +25,7 @@ export function createOpcuaServerDialect(context: DialectContext): Dialect {
   const format = jsonFormatFromOptions(context.options);
   const historyMax = positiveInteger(context.options.opcuaHistoryMax, DEFAULT_HISTORY_MAX);
   const monitors = new MonitorRegistry();
+  const maxDepth = depthLimitOf(context);
   /** Encoded bodies of the last values, so 50 clients of one item cost one encoding. */
   const encodedValues = new WeakMap<DataValue, string>();
 
@@ -124,6 +127,10 @@ export function createOpcuaServerDialect(context: DialectContext): Dialect {
       }
       case 'WRITE_REQUEST': {
         const name = scalarText(body.Variable);
+        // Before anything is decoded or sent to the server: too large (or too deep) is the stack's
+        // encoding limit, a number JSON cannot carry (1e400 parses to Infinity) is out of range.
+        const problem = valueProblem(body.Value, context.tags.maxValueBytes);
+        if (problem) return headerError(problem.kind === 'not-finite' ? 'BadOutOfRange' : 'BadEncodingLimitsExceeded');
         let decoded;
         try {
           decoded = decodeDataValue(body.Value as JsonValue, 'Value', format);
@@ -216,7 +223,7 @@ export function createOpcuaServerDialect(context: DialectContext): Dialect {
     name: 'opcua-server',
     // ASNeG always answers "json"; we echo it when offered (decision 2).
     subprotocols: ['json'],
-    decode: decodeRequest,
+    decode: (data: Buffer, isBinary: boolean) => decodeRequest(data, isBinary, maxDepth),
     handle,
     encodeOutgoing(payload: unknown): OutgoingFrame {
       if (typeof payload === 'string' || Buffer.isBuffer(payload)) return payload;
@@ -224,10 +231,11 @@ export function createOpcuaServerDialect(context: DialectContext): Dialect {
       return JSON.stringify(payload);
     },
     encodeError(error: DialectError, request?: DialectMessage): OutgoingFrame | undefined {
-      const asneg = request?.payload as AsnegRequest | undefined;
-      if (!asneg?.Header) return undefined;
-      const status = error.code === 'busy' ? 'BadTooManyOperations' : error.code === 'internal' ? 'BadInternalError' : 'BadRequestHeaderInvalid';
-      return encodeMessage(asneg.Header.MessageType.replace(/_REQUEST$/, '_RESPONSE'), asneg.Header.ClientHandle, undefined, status);
+      const refusal = error as Partial<AsnegRefusal>;
+      const header = refusal.header ?? (request?.payload as AsnegRequest | undefined)?.Header;
+      if (!header) return undefined;
+      const status = refusal.status ?? (error.code === 'busy' ? 'BadTooManyOperations' : error.code === 'internal' ? 'BadInternalError' : 'BadRequestHeaderInvalid');
+      return encodeMessage(header.MessageType.replace(/_REQUEST$/, '_RESPONSE'), header.ClientHandle, undefined, status);
     },
     close(session: ClientSession): void {
       monitors.removeSession(session);

@@ -1,5 +1,6 @@
 import type { TagSubscription } from '../../tags';
 import type { DecodeResult, Dialect, DialectContext, DialectError, OutgoingFrame } from '../dialect';
+import { depthLimitOf, jsonDepthExceeds, tooDeepMessage } from '../../util/json-depth';
 
 /** The frame a raw client receives when a tag under the server's `rawTags` pattern changes. */
 export interface RawTagChange {
@@ -16,6 +17,7 @@ export interface RawTagChange {
  */
 export function createRawDialect(context: DialectContext): Dialect {
   const tagPattern = typeof context.options.rawTags === 'string' ? context.options.rawTags.trim() : '';
+  const maxDepth = depthLimitOf(context);
   let tagSubscription: TagSubscription | undefined;
   if (tagPattern.length > 0) {
     tagSubscription = context.tags.subscribePattern(tagPattern, (topic, value) => {
@@ -31,6 +33,8 @@ export function createRawDialect(context: DialectContext): Dialect {
     decode(data: Buffer, isBinary: boolean): DecodeResult {
       if (isBinary) return { ok: true, messages: [{ type: 'binary', payload: data }] };
       const text = data.toString('utf8');
+      // Refused, not passed on as text: a flow echoing it would overflow the stack encoding it.
+      if (jsonDepthExceeds(text, maxDepth)) return { ok: false, error: { code: 'bad-frame', message: tooDeepMessage(maxDepth) } };
       const parsed = parseJson(text);
       return { ok: true, messages: [parsed.ok ? { type: 'json', payload: parsed.value } : { type: 'text', payload: text }] };
     },
@@ -41,8 +45,8 @@ export function createRawDialect(context: DialectContext): Dialect {
       return JSON.stringify(payload);
     },
     encodeError(error: DialectError): OutgoingFrame | undefined {
-      // Raw clients have no protocol; only refusals they must hear about (busy) get a frame.
-      return error.code === 'busy' ? JSON.stringify({ error: error.code, message: error.message }) : undefined;
+      // Raw clients have no protocol; only refusals they must hear about (busy, a frame nested too deeply) get a frame.
+      return error.code === 'busy' || error.code === 'bad-frame' ? JSON.stringify({ error: error.code, message: error.message }) : undefined;
     },
     dispose() {
       tagSubscription?.close();

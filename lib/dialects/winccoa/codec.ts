@@ -1,5 +1,6 @@
 import type { DecodeResult, DialectMessage } from '../dialect';
 import { toStrictJson } from './lenient-json';
+import { DEFAULT_MAX_JSON_DEPTH, jsonDepthExceeds, tooDeepMessage } from '../../util/json-depth';
 
 /** The commands of the protocol, in the order the original looked for them when a frame held several. */
 export const commandNames = ['DpSet', 'DpGet', 'DpConnect', 'DpDisconnect', 'DpQueryConnect', 'DpQueryDisconnect', 'DpGetPeriod'] as const;
@@ -17,13 +18,15 @@ export const malformedClose = 1011;
  * exception the original's Gson threw; a JSON object becomes one message typed by its command (the first
  * known key in the original's order, else its first key: unknown commands get no answer). Binary frames
  * are ignored, as the original did. `lenient` also reads what Gson's lenient mode read (single quotes,
- * unquoted keys, Python literals).
+ * unquoted keys, Python literals). A frame nested deeper than `maxDepth` is unreadable too.
  */
-export function decodeFrame(data: Buffer, isBinary: boolean, lenient = false): DecodeResult {
+export function decodeFrame(data: Buffer, isBinary: boolean, lenient = false, maxDepth = DEFAULT_MAX_JSON_DEPTH): DecodeResult {
   if (isBinary) return { ok: true, messages: [] };
   const raw = data.toString('utf8');
   const text = lenient ? toStrictJson(raw) : raw;
   if (text.trim().length === 0) return malformed('NullPointerException', 'empty frame');
+  // Gson refuses JSON nested past its limit as malformed, which the original answered like any unreadable frame.
+  if (jsonDepthExceeds(text, maxDepth)) return malformed('JsonSyntaxException', tooDeepMessage(maxDepth));
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

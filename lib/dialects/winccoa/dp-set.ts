@@ -4,6 +4,7 @@ import { failureOf, WinccoaError, WinccoaFailure } from './error-codes';
 import { invalid, readFlag, type Body } from './request-fields';
 import { parseTime } from './time-format';
 import { isWritableValue } from './values';
+import { valueProblem } from '../../tags';
 
 
 /** Reads the Wait flag before anything else can fail, so a failure is answered whatever the request held. */
@@ -35,6 +36,9 @@ export async function dpSet(env: WinccoaEnvironment, body: Body, user: string | 
     const { Dp: dp, Value: value } = item as Record<string, unknown>;
     if (typeof dp !== 'string') throw invalid('each entry of Values needs a Dp name');
     if (!('Value' in item) || !isWritableValue(value)) throw invalid(`unsupported Value for ${dp}: strings, numbers, booleans, null and arrays of them`);
+    // Every Value is checked before the first write, so one too large or out of range (1e400) writes nothing.
+    const problem = valueProblem(value, env.tags.maxValueBytes);
+    if (problem) throw invalid(`Value for ${dp}: ${problem.message}`);
     names.push(dp);
     values.push(value);
   }

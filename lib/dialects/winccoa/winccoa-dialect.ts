@@ -16,6 +16,7 @@ import { parseQuery, QueryError, type ParsedQuery } from './query';
 import { bodyOf, idOrUndefined, invalid, readFlag, readId, readStringList, type Body } from './request-fields';
 import { encodeFailure, encodeResult, type ResultBody } from './results';
 import { SocketState } from './socket-state';
+import { depthLimitOf } from '../../util/json-depth';
 
 /** Close code and reasons of a failed login, exactly as the original sent them. */
 export const AuthClose = {
@@ -155,7 +156,7 @@ export function createWinccoaDialect(context: DialectContext): Dialect {
       if (options.greeting) session.send(JSON.stringify({ Connection: { Code: 0, Message: 'Connected', Id: 0 } }));
     },
     decode(data: Buffer, isBinary: boolean): DecodeResult {
-      const decoded = decodeFrame(data, isBinary, options.lenientJson);
+      const decoded = decodeFrame(data, isBinary, options.lenientJson, depthLimitOf(context));
       if (decoded.ok) for (const message of decoded.messages) message.topic = topicOf(env, message);
       return decoded;
     },

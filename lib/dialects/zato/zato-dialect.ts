@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { isRecord, metaString, parseZatoFrame, ZatoAction } from '../../client/zato-wire';
 import type { ClientSession } from '../../server/session';
 import type { DecodeResult, Dialect, DialectContext, DialectError, DialectMessage, OutgoingFrame, ReplyContext } from '../dialect';
+import { depthLimitOf, jsonDepthExceeds, tooDeepMessage } from '../../util/json-depth';
 import { checkSessionCredentials } from './zato-credentials';
 import { errorReply, forbidden, okReply, pingPayload, serverRequest, sessionReply } from './zato-replies';
 
@@ -34,6 +35,7 @@ export function createZatoDialect(context: DialectContext): Dialect {
   const sessions = new Map<string, ZatoSession>();
   const tokenTtlMs = seconds(context.options.zatoTokenTtlSeconds, 3600) * 1000;
   const sessionWaitMs = seconds(context.options.zatoSessionWaitSeconds, 5) * 1000;
+  const maxDepth = depthLimitOf(context);
 
   /** Refuses the client: the merr frame, then the socket goes without a close frame (the client sees 1006). */
   function refuse(session: ClientSession, why: string): void {
@@ -77,7 +79,11 @@ export function createZatoDialect(context: DialectContext): Dialect {
 
     decode(data: Buffer, isBinary: boolean, session?: ClientSession): DecodeResult {
       if (isBinary) return { ok: false, error: { code: 'bad-frame', message: 'binary frame: a Zato channel takes JSON text' } };
-      const parsed = parseZatoFrame(data.toString('utf8'));
+      const text = data.toString('utf8');
+      // Checked before the frame goes anywhere: parsing alone copes with deep nesting, but anything
+      // recursive after it (the flow's message clone, encoding an answer) overflows the stack.
+      const tooDeep = jsonDepthExceeds(text, maxDepth);
+      const parsed = parseZatoFrame(text);
       if (!parsed.ok) return { ok: false, error: { code: 'bad-frame', message: `frame ignored: ${parsed.reason}` } };
       const { meta } = parsed.frame;
       const id = metaString(meta, 'id');
@@ -107,6 +113,11 @@ export function createZatoDialect(context: DialectContext): Dialect {
       }
       // A client-response (or a frame without action) answers a request we sent: nothing to do.
       if (action === ZatoAction.clientResponse || action === undefined) return nothing;
+      if (tooDeep) {
+        // Answered here because only the decoder knows the request id; the endpoint logs the refusal.
+        session.send(errorReply(id, 400, tooDeepMessage(maxDepth)));
+        return { ok: false, error: { code: 'bad-request', message: tooDeepMessage(maxDepth) } };
+      }
       if (action !== ZatoAction.invokeService) {
         session.send(errorReply(id, 400, `unknown action ${action}`));
         return nothing;
