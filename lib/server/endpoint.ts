@@ -15,9 +15,16 @@ import { passesHttpNodeAuth } from './http-node-auth';
 import { ClientSession, CloseCode, type SessionInfo } from './session';
 import { normalisePath, routeUpgrades } from './upgrade-router';
 import { messageOf } from '../util/errors';
+import { clip, LogLimiter } from '../util/log-limit';
 import { toBuffer } from '../util/ws-data';
 
 const silentLog: EndpointLogger = { info() {}, warn() {}, error() {} };
+
+/**
+ * Longest line a dialect may log. Dialects cut client text themselves (`clip`); this is the safety net
+ * for a line that carries it by accident.
+ */
+const LOG_LINE_LIMIT = 1000;
 
 interface EndpointEvents {
   clients: [count: number];
@@ -40,6 +47,8 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
   private readonly closeNotes = new WeakMap<ClientSession, string>();
   private readonly wss: WebSocket.Server;
   private readonly log: EndpointLogger;
+  /** Events about one client (refused frames, busy, socket errors): rate-limited per client and reason. */
+  private readonly clientLog: LogLimiter;
   private readonly auth: AuthPolicy;
   private ownServer: http.Server | undefined;
   private unroute: (() => void) | undefined;
@@ -49,8 +58,9 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
 
   constructor(private readonly options: EndpointOptions, tags: TagSpace) {
     super();
-    this.limits = { ...defaultLimits, ...options.limits };
+    this.limits = resolveLimits(options.limits);
     this.log = options.log ?? silentLog;
+    this.clientLog = new LogLimiter(this.log);
     this.auth = options.auth ?? { kind: 'none' };
     const factory = dialectFactory(options.dialect);
     if (!factory) throw new Error(`unknown dialect ${options.dialect}`);
@@ -58,7 +68,11 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
       tags,
       sources: options.sources ?? {},
       auth: this.auth,
-      log: this.log,
+      log: {
+        warn: (text) => this.log.warn(clip(text, LOG_LINE_LIMIT)),
+        error: (text) => this.log.error(clip(text, LOG_LINE_LIMIT)),
+        warnAbout: (session, reason, text) => this.warnAbout(session, reason, text),
+      },
       broadcast: (frame, key) => this.broadcastFrame(frameMessage(frame), key),
       options: options.dialectOptions ?? {},
     });
@@ -221,8 +235,9 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
     if (user !== undefined) info.user = user;
     const session = new ClientSession(ws, rawSocket, info, upgrade, {
       budgetBytes: this.limits.outboundBudgetBytes,
+      hardCapBytes: this.limits.outboundHardCapBytes,
       overBudgetCloseMs: this.limits.overBudgetCloseMs,
-    }, this.limits.closeGraceMs);
+    }, this.limits, this.limits.closeGraceMs);
     this.sessions.set(session.id, session);
     this.emit('clients', this.sessions.size);
     let announced = false;
@@ -233,7 +248,7 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
       this.closeNotes.set(session, error.message);
       // ws answers a protocol error with a close frame but stops reading, so it reports 1006 later.
       session.closeSent ??= { code: closeCodeOfProtocolError(error), reason: error.message };
-      this.log.warn(`client ${session.info.remote} on ${this.describe()}: ${error.message}`);
+      this.warnAbout(session, 'socket', clip(error.message));
       this.hooks.dispatch({ hook: 'ERROR', session: session.info, payload: { code: 'socket', message: error.message } });
     });
     ws.on('message', (data, isBinary) => this.onMessage(session, toBuffer(data), isBinary));
@@ -244,6 +259,7 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
       const code = sent?.code ?? receivedCode;
       const reason = (sent?.reason ?? reasonBuffer.toString('utf8')) || this.closeNotes.get(session) || '';
       this.safely(session, () => this.dialect.close?.(session, code, reason));
+      this.clientLog.release(this.clientLabel(session));
       if (announced) this.hooks.dispatch({ hook: 'CLOSE', session: session.info, payload: { code, reason } });
       this.emit('clients', this.sessions.size);
     });
@@ -258,6 +274,8 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
   }
 
   private onMessage(session: ClientSession, data: Buffer, isBinary: boolean): void {
+    // Once the server has sent its close frame it answers nothing more (RFC 6455 section 5.5.1).
+    if (!session.isOpen) return;
     let decoded;
     try {
       decoded = this.dialect.decode(data, isBinary, session);
@@ -276,26 +294,26 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
     const handledByFlow = this.hooks.dispatch(delivery);
     const handle = this.dialect.handle;
     if (handledByFlow || !handle) return;
-    if (session.inFlight >= this.limits.maxInFlight) {
-      this.refuse(session, { code: 'busy', message: `too many requests in flight (limit ${this.limits.maxInFlight})` }, message);
-      return;
+    // Requests run in arrival order: a queued one starts when an earlier one finishes, so dialects that
+    // answer in request order (WinCC OA) keep that order.
+    const accepted = session.requests.offer(() => Promise.resolve()
+      .then(() => { if (session.isOpen) return handle.call(this.dialect, session, message); })
+      .catch((error: unknown) => this.refuse(session, { code: 'internal', message: messageOf(error) }, message)));
+    if (!accepted) {
+      const { maxInFlight, maxQueued } = this.limits;
+      this.refuse(session, { code: 'busy', message: `too many requests (${maxInFlight} in flight and ${maxQueued} queued)` }, message);
     }
-    session.inFlight++;
-    Promise.resolve()
-      .then(() => handle.call(this.dialect, session, message))
-      .catch((error: unknown) => this.refuse(session, { code: 'internal', message: messageOf(error) }, message))
-      .finally(() => { session.inFlight--; });
   }
 
   /** Tells the client (in its protocol), the log and the ERROR hooks that a request was refused. */
   private refuse(session: ClientSession, error: DialectError, request?: DialectMessage): void {
-    this.log.warn(`client ${session.info.remote} on ${this.describe()}: ${error.code}: ${error.message}`);
+    this.warnAbout(session, error.code, `${error.code}: ${clip(error.message)}`);
     this.hooks.dispatch({ hook: 'ERROR', session: session.info, payload: { code: error.code, message: error.message }, message: request });
     let answer: OutgoingFrame | undefined;
     try {
       answer = this.dialect.encodeError(error, request);
     } catch (encodeError) {
-      this.log.error(`dialect ${this.dialect.name} could not encode an error: ${messageOf(encodeError)}`);
+      this.clientLog.note('error', this.clientLabel(session), 'encode-error', `dialect ${this.dialect.name} could not encode an error: ${clip(messageOf(encodeError))}`);
     }
     if (answer !== undefined) session.send(answer);
     if (error.close) session.close(error.close.code, error.close.reason);
@@ -305,7 +323,7 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
     for (const session of this.sessions.values()) {
       if (session.awaitingPong) {
         this.closeNotes.set(session, 'heartbeat timeout: no pong');
-        this.log.warn(`client ${session.info.remote} on ${this.describe()}: no pong, closing`);
+        this.warnAbout(session, 'heartbeat', 'no pong, closing');
         session.terminate();
         continue;
       }
@@ -318,8 +336,18 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
     try {
       action();
     } catch (error) {
-      this.log.error(`dialect ${this.dialect.name}, client ${session.info.remote}: ${messageOf(error)}`);
+      this.clientLog.note('error', this.clientLabel(session), 'dialect-error', `${this.clientLabel(session)}: dialect ${this.dialect.name} failed: ${clip(messageOf(error))}`);
     }
+  }
+
+  private clientLabel(session: ClientSession): string {
+    return `client ${session.info.remote} on ${this.describe()}`;
+  }
+
+  /** Logs an event about one client; `text` must already have its client-controlled parts clipped. */
+  private warnAbout(session: ClientSession, reason: string, text: string): void {
+    const label = this.clientLabel(session);
+    this.clientLog.note('warn', label, reason, `${label}: ${text}`);
   }
 }
 
@@ -328,6 +356,14 @@ export class SessionClosedError extends Error {
     super(`session ${sessionId} has closed`);
     this.name = 'SessionClosedError';
   }
+}
+
+/** The limits given, over the defaults; the hard cap follows the budget unless it is given too. */
+function resolveLimits(given: Partial<EndpointLimits> | undefined): EndpointLimits {
+  const limits = { ...defaultLimits, ...given };
+  if (given?.outboundHardCapBytes === undefined) limits.outboundHardCapBytes = 4 * limits.outboundBudgetBytes;
+  limits.outboundHardCapBytes = Math.max(limits.outboundHardCapBytes, limits.outboundBudgetBytes);
+  return limits;
 }
 
 /** Answers a refused upgrade with the status alone: no reason, so nothing about the check leaks. */

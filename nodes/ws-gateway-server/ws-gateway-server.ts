@@ -43,6 +43,10 @@ interface GatewaySettings {
   httpNodeAuth?: unknown;
   webSocketNodeVerifyClient?: VerifyClient;
   wsGatewayServerHistorySize?: unknown;
+  /** Requests of one client that wait for an in-flight slot (EndpointLimits.maxQueued). */
+  wsGatewayServerMaxQueued?: unknown;
+  /** Bytes never held for one client; 0 or unset: 4 × the node's send budget (EndpointLimits.outboundHardCapBytes). */
+  wsGatewayServerOutboundHardCapBytes?: unknown;
 }
 
 export = function registerGatewayServer(RED: NodeAPI): void {
@@ -80,7 +84,9 @@ export = function registerGatewayServer(RED: NodeAPI): void {
           maxFrameBytes: positive(config.maxFrameBytes, 1024 * 1024),
           maxClients: positive(config.maxClients, 100),
           maxInFlight: positive(config.maxInFlight, 16),
+          maxQueued: nonNegative(settings.wsGatewayServerMaxQueued as number | string | undefined, 256),
           outboundBudgetBytes: positive(config.outboundBudgetBytes, 1024 * 1024),
+          ...hardCap(settings),
           overBudgetCloseMs: positive(config.overBudgetCloseSeconds, 10) * 1000,
           pingIntervalMs: nonNegative(config.pingIntervalSeconds, 30) * 1000,
         },
@@ -133,7 +139,7 @@ export = function registerGatewayServer(RED: NodeAPI): void {
     return { kind: 'path', server: nodeRedServer, path };
   }
 
-  RED.nodes.registerType<GatewayServerNode, ServerDef, { wsGatewayServerHistorySize: number }, GatewayServerCredentials>('ws-gateway-server', GatewayServer, {
+  RED.nodes.registerType<GatewayServerNode, ServerDef, { wsGatewayServerHistorySize: number; wsGatewayServerMaxQueued: number; wsGatewayServerOutboundHardCapBytes: number }, GatewayServerCredentials>('ws-gateway-server', GatewayServer, {
     credentials: {
       users: { type: 'password' },
       token: { type: 'password' },
@@ -141,6 +147,8 @@ export = function registerGatewayServer(RED: NodeAPI): void {
     },
     settings: {
       wsGatewayServerHistorySize: { value: 1000, exportable: false },
+      wsGatewayServerMaxQueued: { value: 256, exportable: false },
+      wsGatewayServerOutboundHardCapBytes: { value: 0, exportable: false },
     },
   });
 };
@@ -163,6 +171,12 @@ function authPolicy(config: ServerDef, credentials: GatewayServerCredentials): A
 
 function joinPath(root: string, path: string): string {
   return `${root.endsWith('/') ? root.slice(0, -1) : root}/${path.startsWith('/') ? path.slice(1) : path}`;
+}
+
+/** The hard cap from settings.js, when set; otherwise the endpoint derives it from the budget. */
+function hardCap(settings: GatewaySettings): { outboundHardCapBytes?: number } {
+  const configured = Number(settings.wsGatewayServerOutboundHardCapBytes);
+  return Number.isFinite(configured) && configured > 0 ? { outboundHardCapBytes: configured } : {};
 }
 
 function splitList(text: string | undefined): string[] {

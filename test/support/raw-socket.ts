@@ -40,3 +40,41 @@ export function socketEnded(socket: net.Socket): Promise<void> {
     socket.once('close', () => resolve());
   });
 }
+
+/** Everything the peer sends from now until the connection ends. */
+export function readToEnd(socket: net.Socket): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+  socket.resume();
+  return socketEnded(socket).then(() => Buffer.concat(chunks));
+}
+
+export interface ServerFrame {
+  /** 0x1 text, 0x2 binary, 0x8 close, 0x9 ping, 0xA pong. */
+  opcode: number;
+  payloadLength: number;
+}
+
+/** Splits a server's byte stream (unmasked frames, RFC 6455 section 5.2) into its frames; a cut last frame is left out. */
+export function serverFrames(bytes: Buffer): ServerFrame[] {
+  const frames: ServerFrame[] = [];
+  let offset = 0;
+  while (offset + 2 <= bytes.length) {
+    const opcode = bytes[offset] & 0x0f;
+    let payloadLength = bytes[offset + 1] & 0x7f;
+    let header = 2;
+    if (payloadLength === 126) {
+      if (offset + 4 > bytes.length) break;
+      payloadLength = bytes.readUInt16BE(offset + 2);
+      header = 4;
+    } else if (payloadLength === 127) {
+      if (offset + 10 > bytes.length) break;
+      payloadLength = Number(bytes.readBigUInt64BE(offset + 2));
+      header = 10;
+    }
+    if (offset + header + payloadLength > bytes.length) break;
+    frames.push({ opcode, payloadLength });
+    offset += header + payloadLength;
+  }
+  return frames;
+}

@@ -6,6 +6,7 @@ import type { EvokDevices } from './devices';
 import { kindsOfDev } from './names';
 import { pyJson } from './py-json';
 import type { HttpHandler } from './sources';
+import { clip } from '../../util/log-limit';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -44,7 +45,7 @@ export function createRestHandler(devices: EvokDevices, root: string, auth: Auth
       (error: unknown) => {
         const kind = error instanceof NotFound ? error.kind : 'Error';
         const message = error instanceof Error ? error.message : String(error);
-        if (!(error instanceof NotFound)) log(`evok REST ${request.method} ${path}: ${message}`);
+        if (!(error instanceof NotFound)) log(`evok REST ${request.method} ${clip(path)}: ${clip(message)}`);
         send(response, 404, { success: false, errors: { [kind]: message } });
       },
     );

@@ -4,6 +4,7 @@ import type { ClientSession } from '../../server/session';
 import type { DecodeResult, Dialect, DialectContext, DialectError, DialectMessage, OutgoingFrame, ReplyContext } from '../dialect';
 import { checkSessionCredentials } from './zato-credentials';
 import { errorReply, forbidden, okReply, pingPayload, serverRequest, sessionReply } from './zato-replies';
+import { clip } from '../../util/log-limit';
 
 /** Per-client state of the channel: the session token and when it runs out. */
 interface ZatoSession {
@@ -37,7 +38,7 @@ export function createZatoDialect(context: DialectContext): Dialect {
 
   /** Refuses the client: the merr frame, then the socket goes without a close frame (the client sees 1006). */
   function refuse(session: ClientSession, why: string): void {
-    context.log.warn(`zato client ${session.info.remote}: ${why}, dropping the connection`);
+    context.log.warnAbout(session, 'refused', `zato: ${clip(why)}, dropping the connection`);
     const state = sessions.get(session.id);
     if (state?.sessionWait) clearTimeout(state.sessionWait);
     if (!session.isOpen) return;
