@@ -321,6 +321,12 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
 
   private checkHeartbeats(): void {
     for (const session of this.sessions.values()) {
+      // A client the server does not read cannot have its pong read either: the over-budget timer or the
+      // requests it waits for decide its fate, and the heartbeat starts afresh once reading resumes.
+      if (session.readingPaused) {
+        session.awaitingPong = false;
+        continue;
+      }
       if (session.awaitingPong) {
         this.closeNotes.set(session, 'heartbeat timeout: no pong');
         this.warnAbout(session, 'heartbeat', 'no pong, closing');

@@ -53,6 +53,36 @@ export interface ServerFrame {
   /** 0x1 text, 0x2 binary, 0x8 close, 0x9 ping, 0xA pong. */
   opcode: number;
   payloadLength: number;
+  payload: Buffer;
+}
+
+/**
+ * One masked client text frame (RFC 6455 section 5.3). Several of them written at once reach the server
+ * in one read, which is how a pipelining client looks.
+ */
+export function clientTextFrame(text: string): Buffer {
+  const payload = Buffer.from(text, 'utf8');
+  const length = payload.length;
+  const header = length < 126 ? Buffer.from([0x81, 0x80 | length])
+    : length < 65536 ? Buffer.from([0x81, 0x80 | 126, length >> 8, length & 0xff])
+      : Buffer.concat([Buffer.from([0x81, 0x80 | 127]), bigEndian64(length)]);
+  const mask = randomBytes(4);
+  const masked = Buffer.alloc(length);
+  for (let i = 0; i < length; i++) masked[i] = payload[i] ^ mask[i % 4];
+  return Buffer.concat([header, mask, masked]);
+}
+
+function bigEndian64(value: number): Buffer {
+  const bytes = Buffer.alloc(8);
+  bytes.writeBigUInt64BE(BigInt(value));
+  return bytes;
+}
+
+/** Collects the frames a server sends on a raw socket; `frames` grows as they arrive. */
+export function collectServerFrames(socket: net.Socket): { frames(): ServerFrame[] } {
+  const chunks: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+  return { frames: () => serverFrames(Buffer.concat(chunks)) };
 }
 
 /** Splits a server's byte stream (unmasked frames, RFC 6455 section 5.2) into its frames; a cut last frame is left out. */
@@ -73,7 +103,7 @@ export function serverFrames(bytes: Buffer): ServerFrame[] {
       header = 10;
     }
     if (offset + header + payloadLength > bytes.length) break;
-    frames.push({ opcode, payloadLength });
+    frames.push({ opcode, payloadLength, payload: bytes.subarray(offset + header, offset + header + payloadLength) });
     offset += header + payloadLength;
   }
   return frames;
