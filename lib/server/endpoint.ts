@@ -137,13 +137,14 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
 
   /**
    * Sends what a flow replies to one client; `context` names the request answered, for dialects that
-   * correlate replies. Throws when the session is gone or the payload cannot be encoded.
+   * correlate replies. Throws when the session is gone, or is closed because this reply would pass its
+   * outbound hard cap, or when the payload cannot be encoded.
    */
   reply(sessionId: string, payload: unknown, context?: ReplyContext): void {
     const session = this.sessions.get(sessionId);
     if (!session || !session.isOpen) throw new SessionClosedError(sessionId);
     const dialect = this.dialect;
-    session.send(dialect.encodeReply && context ? dialect.encodeReply(payload, context) : dialect.encodeOutgoing(payload));
+    if (!session.send(dialect.encodeReply && context ? dialect.encodeReply(payload, context) : dialect.encodeOutgoing(payload))) throw new SessionClosedError(sessionId);
   }
 
   /** Sends what a flow broadcasts to every client: encoded once, framed once. Returns the number of clients. */
