@@ -11,6 +11,11 @@ export interface OutboundOptions {
 }
 
 export interface OutboundListener {
+  /**
+   * False once either side started the closing handshake: waiting frames must then not go out, as the
+   * close frame (written by `ws` itself when the client closes first) may already be on the wire.
+   */
+  open(): boolean;
   /** True: the client went over budget, stop reading its requests. False: it drained, read again. */
   pressure(over: boolean): void;
   /** The client must go (1008): over budget for too long, or a frame would pass the hard cap. */
@@ -128,6 +133,10 @@ export class Outbound {
 
   private readonly relieve = (): void => {
     if (this.closed || !this.pressed) return;
+    if (!this.listener.open()) {
+      this.shutdown();
+      return;
+    }
     if (this.socket.writableLength > this.options.budgetBytes / 2) return;
     for (const [key, frame] of this.waiting) {
       if (this.socket.writableLength > this.options.budgetBytes / 2) break;

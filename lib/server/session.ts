@@ -69,6 +69,7 @@ export class ClientSession {
   ) {
     this.currentInfo = Object.freeze({ ...info });
     this.outbound = new Outbound(rawSocket, outboundOptions, {
+      open: () => this.isOpen && !this.closing,
       pressure: (over) => this.pauseReading('outbound', over),
       overflow: (reason) => this.close(CloseCode.policyViolation, reason),
     });
