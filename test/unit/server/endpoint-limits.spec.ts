@@ -161,6 +161,7 @@ describe('endpoint limits', () => {
       await delay(0);
     }
     assert.ok(session.conflatedFrames > 0, 'frames were conflated once the budget was exceeded');
+    assert.equal(session.readingPaused, true, 'over budget, the server stops reading the client');
     fixture.flowTags.publish('slow/big', 'final');
     fixture.flowTags.publish('slow/counter', -1);
     published += 2;
@@ -173,6 +174,8 @@ describe('endpoint limits', () => {
       received++;
     }
     assert.ok(received < published, `received ${received} of ${published} notifications`);
+    await waitFor(() => !session.readingPaused, 'reading resumes once the client has drained');
+    assert.ok(session.bufferedBytes <= 32 * 1024, 'drained to the low-water mark');
     assert.ok(await client.silentFor(100), 'nothing after the latest values');
     await client.close();
   });
