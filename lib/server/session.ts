@@ -54,6 +54,8 @@ export class ClientSession {
   private readonly outbound: Outbound;
   private readonly readPauses = new Set<ReadPause>();
   private closing = false;
+  /** How often the server stopped reading this client: a figure for tests and status. */
+  readingPauses = 0;
   private terminateTimer: NodeJS.Timeout | undefined;
   /** The close the server started, reported when the peer never completes the handshake (1006). */
   closeSent: { code: number; reason: string } | undefined;
@@ -158,8 +160,12 @@ export class ClientSession {
     else this.readPauses.delete(reason);
     const paused = this.readPauses.size > 0;
     if (paused === wasPaused) return;
-    if (paused) this.socket.pause();
-    else this.socket.resume();
+    if (paused) {
+      this.readingPauses++;
+      this.socket.pause();
+    } else {
+      this.socket.resume();
+    }
   }
 
   terminate(): void {
