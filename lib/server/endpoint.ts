@@ -314,7 +314,8 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
     try {
       answer = this.dialect.encodeError(error, request);
     } catch (encodeError) {
-      this.clientLog.note('error', this.clientLabel(session), 'encode-error', `dialect ${this.dialect.name} could not encode an error: ${clip(messageOf(encodeError))}`);
+      const label = this.clientLabel(session);
+      this.clientLog.note('error', label, 'encode-error', `${label}: dialect ${this.dialect.name} could not encode an error: ${clip(messageOf(encodeError))}`);
     }
     if (answer !== undefined) session.send(answer);
     if (error.close) session.close(error.close.code, error.close.reason);
@@ -343,7 +344,8 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
     try {
       action();
     } catch (error) {
-      this.clientLog.note('error', this.clientLabel(session), 'dialect-error', `${this.clientLabel(session)}: dialect ${this.dialect.name} failed: ${clip(messageOf(error))}`);
+      const label = this.clientLabel(session);
+      this.clientLog.note('error', label, 'dialect-error', `${label}: dialect ${this.dialect.name} failed: ${clip(messageOf(error))}`);
     }
   }
 
@@ -354,7 +356,7 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
   /** Logs an event about one client; `text` must already have its client-controlled parts clipped. */
   private warnAbout(session: ClientSession, reason: string, text: string): void {
     const label = this.clientLabel(session);
-    this.clientLog.note('warn', label, reason, `${label}: ${text}`);
+    this.clientLog.note('warn', label, reason, `${label}: ${clip(text, LOG_LINE_LIMIT)}`);
   }
 }
 
