@@ -296,9 +296,11 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
     const handle = this.dialect.handle;
     if (handledByFlow || !handle) return;
     // Requests run in arrival order: a queued one starts when an earlier one finishes, so dialects that
-    // answer in request order (WinCC OA) keep that order.
+    // answer in request order (WinCC OA) keep that order. A request read before the connection closed
+    // still runs (a set followed at once by the client's close frame must still set); only its answer
+    // is not sent.
     const accepted = session.requests.offer(() => Promise.resolve()
-      .then(() => { if (session.isOpen) return handle.call(this.dialect, session, message); })
+      .then(() => handle.call(this.dialect, session, message))
       .catch((error: unknown) => this.refuse(session, { code: 'internal', message: messageOf(error) }, message)));
     if (!accepted) {
       const { maxInFlight, maxQueued } = this.limits;

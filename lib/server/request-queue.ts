@@ -19,7 +19,6 @@ export class RequestQueue {
   private running = 0;
   private readonly waiting: RequestTask[] = [];
   private full = false;
-  private cleared = false;
 
   constructor(
     private readonly limits: RequestQueueLimits,
@@ -36,7 +35,6 @@ export class RequestQueue {
 
   /** Runs the task now or queues it; false when the queue is full and the request must be refused. */
   offer(task: RequestTask): boolean {
-    if (this.cleared) return false;
     if (this.running < this.limits.maxInFlight) {
       this.start(task);
     } else if (this.waiting.length < this.limits.maxQueued) {
@@ -46,12 +44,6 @@ export class RequestQueue {
     }
     this.checkSaturation();
     return true;
-  }
-
-  /** Drops the waiting requests (the client has gone); running ones finish on their own. */
-  clear(): void {
-    this.cleared = true;
-    this.waiting.length = 0;
   }
 
   private start(task: RequestTask): void {

@@ -78,7 +78,6 @@ export class ClientSession {
     this.requests = new RequestQueue(requestLimits, (full) => this.pauseReading('requests', full));
     socket.once('close', () => {
       this.outbound.shutdown();
-      this.requests.clear();
       if (this.terminateTimer) clearTimeout(this.terminateTimer);
     });
   }
@@ -141,7 +140,6 @@ export class ClientSession {
   close(code: number, reason: string): void {
     if (this.socket.readyState === WebSocket.CLOSED) return;
     this.outbound.shutdown();
-    this.requests.clear();
     if (!this.closing && this.socket.readyState !== WebSocket.CLOSING) {
       this.closeSent = { code, reason };
       this.socket.close(code, reason);

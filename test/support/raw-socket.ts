@@ -57,19 +57,30 @@ export interface ServerFrame {
 }
 
 /**
- * One masked client text frame (RFC 6455 section 5.3). Several of them written at once reach the server
- * in one read, which is how a pipelining client looks.
+ * One masked client frame (RFC 6455 section 5.3), text by default. Several of them written at once reach
+ * the server in one read, which is how a pipelining client looks.
  */
-export function clientTextFrame(text: string): Buffer {
-  const payload = Buffer.from(text, 'utf8');
+export function clientFrame(payload: Buffer, opcode = 0x1): Buffer {
   const length = payload.length;
-  const header = length < 126 ? Buffer.from([0x81, 0x80 | length])
-    : length < 65536 ? Buffer.from([0x81, 0x80 | 126, length >> 8, length & 0xff])
-      : Buffer.concat([Buffer.from([0x81, 0x80 | 127]), bigEndian64(length)]);
+  const first = 0x80 | opcode;
+  const header = length < 126 ? Buffer.from([first, 0x80 | length])
+    : length < 65536 ? Buffer.from([first, 0x80 | 126, length >> 8, length & 0xff])
+      : Buffer.concat([Buffer.from([first, 0x80 | 127]), bigEndian64(length)]);
   const mask = randomBytes(4);
   const masked = Buffer.alloc(length);
   for (let i = 0; i < length; i++) masked[i] = payload[i] ^ mask[i % 4];
   return Buffer.concat([header, mask, masked]);
+}
+
+export function clientTextFrame(text: string): Buffer {
+  return clientFrame(Buffer.from(text, 'utf8'));
+}
+
+/** A client close frame with a status code. */
+export function clientCloseFrame(code = 1000): Buffer {
+  const payload = Buffer.alloc(2);
+  payload.writeUInt16BE(code);
+  return clientFrame(payload, 0x8);
 }
 
 function bigEndian64(value: number): Buffer {

@@ -4,7 +4,7 @@ import type { DialectContext } from '../../../lib/dialects/dialect';
 import { registerDialect } from '../../../lib/dialects/registry';
 import type { ClientSession } from '../../../lib/server';
 import { GatewayEndpoint, SessionClosedError } from '../../../lib/server';
-import { openRawWebSocket, readToEnd, serverFrames, socketEnded } from '../../support/raw-socket';
+import { clientCloseFrame, clientTextFrame, openRawWebSocket, readToEnd, serverFrames, socketEnded } from '../../support/raw-socket';
 import { delay, waitFor } from '../../support/wait';
 import { TestClient } from '../../support/ws-client';
 import { endpointPool, sessionIdOf } from './endpoint-fixture';
@@ -34,6 +34,17 @@ registerDialect('test-tick-echo', () => ({
     await new Promise((resolve) => setImmediate(resolve));
     session.send(`echo:${String(message.payload)}`);
   },
+  encodeOutgoing: (payload) => String(payload),
+  encodeError: (error) => `error:${error.code}`,
+}));
+
+/** A dialect that only records what it handled, as a dialect whose requests act on a device. */
+const handled: string[] = [];
+registerDialect('test-recording', () => ({
+  name: 'test-recording',
+  subprotocols: [],
+  decode: (data) => ({ ok: true, messages: [{ type: 'set', payload: data.toString() }] }),
+  handle: (_session: ClientSession, message) => { handled.push(String(message.payload)); },
   encodeOutgoing: (payload) => String(payload),
   encodeError: (error) => `error:${error.code}`,
 }));
@@ -118,6 +129,15 @@ describe('endpoint limits', () => {
     pendingReleases.splice(0).forEach((release) => release());
     assert.deepEqual([await client.nextText(), await client.nextText()], ['echo:a', 'echo:b']);
     await client.close();
+  });
+
+  it('still handles requests read just before the client closed (a set followed at once by close)', async () => {
+    const fixture = await endpoint({ dialect: 'test-recording', limits: { maxInFlight: 1 } });
+    const socket = await openRawWebSocket(fixture.port, '/');
+    socket.write(Buffer.concat([clientTextFrame('first'), clientTextFrame('queued'), clientCloseFrame()]));
+    await waitFor(() => handled.includes('first') && handled.includes('queued'), 'both requests handled');
+    assert.deepEqual(handled.splice(0), ['first', 'queued']);
+    socket.destroy();
   });
 
   it('keeps the connection open when the codec or the handler throws, and answers with the error', async () => {
