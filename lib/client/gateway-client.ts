@@ -11,6 +11,7 @@ import { clientResponseFrame, createSessionFrame, invokeServiceFrame } from './z
 import { FORBIDDEN_TEXT, isRecord, metaString, parseZatoFrame, zatoId, ZatoMsgType, type ZatoFrame } from './zato-wire';
 import { messageOf } from '../util/errors';
 import { toBuffer } from '../util/ws-data';
+import { clip } from '../util/log-limit';
 
 export type ClientState = 'connecting' | 'connected' | 'disconnected' | 'auth-failed' | 'stopped';
 
@@ -310,7 +311,7 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
     }
     const parsed = parseZatoFrame(data.toString('utf8'));
     if (!parsed.ok) {
-      this.log.warn(`${this.options.url}: frame ignored: ${parsed.reason}`);
+      this.log.warn(`${this.options.url}: frame ignored: ${clip(parsed.reason)}`);
       return;
     }
     this.onZatoFrame(parsed.frame);
@@ -348,7 +349,7 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
       // Not a request (Zato hands it to MESSAGE by mistake): before the session it means bad credentials.
       const text = typeof frame.data === 'string' ? frame.data : FORBIDDEN_TEXT;
       if (!this.ready) this.onAuthFailed(text);
-      else this.log.error(`${this.options.url}: refused by the server: ${text}`);
+      else this.log.error(`${this.options.url}: refused by the server: ${clip(text)}`);
       return;
     }
     if (inReplyTo !== undefined) {
@@ -394,7 +395,7 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
     this.sessionTimer = undefined;
     this.attemptAuthFailed = true;
     this.authFailureText = text;
-    if (!this.authFailureReported) this.log.error(`${this.options.url}: authentication failed: ${text}`);
+    if (!this.authFailureReported) this.log.error(`${this.options.url}: authentication failed: ${clip(text)}`);
     this.setState('auth-failed', text);
     // The channel drops the socket itself; make sure it goes even if it does not.
     this.ws?.terminate();

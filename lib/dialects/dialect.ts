@@ -38,6 +38,11 @@ export type OutgoingFrame = string | Buffer;
 export interface DialectLogger {
   warn(message: string): void;
   error(message: string): void;
+  /**
+   * Something one client did (a refused login, an unknown command): rate-limited per client and
+   * `reason`, so a client cannot flood the log. Cut client-controlled text with `clip` (lib/util/log-limit).
+   */
+  warnAbout(session: ClientSession, reason: string, message: string): void;
 }
 
 /**

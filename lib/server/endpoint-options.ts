@@ -9,10 +9,25 @@ export interface EndpointLimits {
   maxFrameBytes: number;
   /** Clients at once; the next upgrade is refused with HTTP 503. */
   maxClients: number;
-  /** Requests of one client the dialect may work on at once; more are answered "busy". */
+  /** Requests of one client the dialect works on at once; more wait in its queue (maxQueued). */
   maxInFlight: number;
-  /** Unsent bytes per client before change notifications are conflated. */
+  /**
+   * Requests of one client that wait, in arrival order, for a free in-flight slot. While the queue is
+   * full the server stops reading the client; a request past it (several in one frame, or already read)
+   * is answered "busy".
+   */
+  maxQueued: number;
+  /**
+   * Bytes held for one client (everything queued to it: answers, flow frames, broadcasts, waiting
+   * notifications) before it is throttled: notifications conflate to the latest per key and the server
+   * stops reading the client until the bytes fall to half of this.
+   */
   outboundBudgetBytes: number;
+  /**
+   * Bytes that are never held for one client: a frame that would pass them closes the client with 1008.
+   * Default: 4 × outboundBudgetBytes.
+   */
+  outboundHardCapBytes: number;
   /** A client over budget this long is closed with 1008. */
   overBudgetCloseMs: number;
   /** Ping period; a client that has not answered the previous ping is cut off. 0 disables. */
@@ -30,7 +45,9 @@ export const defaultLimits: EndpointLimits = {
   maxFrameBytes: 1024 * 1024,
   maxClients: 100,
   maxInFlight: 16,
+  maxQueued: 256,
   outboundBudgetBytes: 1024 * 1024,
+  outboundHardCapBytes: 4 * 1024 * 1024,
   overBudgetCloseMs: 10_000,
   pingIntervalMs: 30_000,
   closeGraceMs: 2_000,

@@ -15,9 +15,16 @@ import { passesHttpNodeAuth } from './http-node-auth';
 import { ClientSession, CloseCode, type SessionInfo } from './session';
 import { normalisePath, routeUpgrades } from './upgrade-router';
 import { messageOf } from '../util/errors';
+import { clip, LogLimiter } from '../util/log-limit';
 import { toBuffer } from '../util/ws-data';
 
 const silentLog: EndpointLogger = { info() {}, warn() {}, error() {} };
+
+/**
+ * Longest line a dialect may log. Dialects cut client text themselves (`clip`); this is the safety net
+ * for a line that carries it by accident.
+ */
+const LOG_LINE_LIMIT = 1000;
 
 interface EndpointEvents {
   clients: [count: number];
@@ -40,6 +47,8 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
   private readonly closeNotes = new WeakMap<ClientSession, string>();
   private readonly wss: WebSocket.Server;
   private readonly log: EndpointLogger;
+  /** Events about one client (refused frames, busy, socket errors): rate-limited per client and reason. */
+  private readonly clientLog: LogLimiter;
   private readonly auth: AuthPolicy;
   private ownServer: http.Server | undefined;
   private unroute: (() => void) | undefined;
@@ -49,8 +58,9 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
 
   constructor(private readonly options: EndpointOptions, tags: TagSpace) {
     super();
-    this.limits = { ...defaultLimits, ...options.limits };
+    this.limits = resolveLimits(options.limits);
     this.log = options.log ?? silentLog;
+    this.clientLog = new LogLimiter(this.log);
     this.auth = options.auth ?? { kind: 'none' };
     const factory = dialectFactory(options.dialect);
     if (!factory) throw new Error(`unknown dialect ${options.dialect}`);
@@ -58,7 +68,11 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
       tags,
       sources: options.sources ?? {},
       auth: this.auth,
-      log: this.log,
+      log: {
+        warn: (text) => this.log.warn(clip(text, LOG_LINE_LIMIT)),
+        error: (text) => this.log.error(clip(text, LOG_LINE_LIMIT)),
+        warnAbout: (session, reason, text) => this.warnAbout(session, reason, text),
+      },
       broadcast: (frame, key) => this.broadcastFrame(frameMessage(frame), key),
       options: options.dialectOptions ?? {},
       maxJsonDepth: this.limits.maxJsonDepth,
@@ -124,13 +138,14 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
 
   /**
    * Sends what a flow replies to one client; `context` names the request answered, for dialects that
-   * correlate replies. Throws when the session is gone or the payload cannot be encoded.
+   * correlate replies. Throws when the session is gone, or is closed because this reply would pass its
+   * outbound hard cap, or when the payload cannot be encoded.
    */
   reply(sessionId: string, payload: unknown, context?: ReplyContext): void {
     const session = this.sessions.get(sessionId);
     if (!session || !session.isOpen) throw new SessionClosedError(sessionId);
     const dialect = this.dialect;
-    session.send(dialect.encodeReply && context ? dialect.encodeReply(payload, context) : dialect.encodeOutgoing(payload));
+    if (!session.send(dialect.encodeReply && context ? dialect.encodeReply(payload, context) : dialect.encodeOutgoing(payload))) throw new SessionClosedError(sessionId);
   }
 
   /** Sends what a flow broadcasts to every client: encoded once, framed once. Returns the number of clients. */
@@ -222,8 +237,9 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
     if (user !== undefined) info.user = user;
     const session = new ClientSession(ws, rawSocket, info, upgrade, {
       budgetBytes: this.limits.outboundBudgetBytes,
+      hardCapBytes: this.limits.outboundHardCapBytes,
       overBudgetCloseMs: this.limits.overBudgetCloseMs,
-    }, this.limits.closeGraceMs);
+    }, this.limits, this.limits.closeGraceMs);
     this.sessions.set(session.id, session);
     this.emit('clients', this.sessions.size);
     let announced = false;
@@ -234,7 +250,7 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
       this.closeNotes.set(session, error.message);
       // ws answers a protocol error with a close frame but stops reading, so it reports 1006 later.
       session.closeSent ??= { code: closeCodeOfProtocolError(error), reason: error.message };
-      this.log.warn(`client ${session.info.remote} on ${this.describe()}: ${error.message}`);
+      this.warnAbout(session, 'socket', clip(error.message));
       this.hooks.dispatch({ hook: 'ERROR', session: session.info, payload: { code: 'socket', message: error.message } });
     });
     ws.on('message', (data, isBinary) => this.onMessage(session, toBuffer(data), isBinary));
@@ -245,6 +261,7 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
       const code = sent?.code ?? receivedCode;
       const reason = (sent?.reason ?? reasonBuffer.toString('utf8')) || this.closeNotes.get(session) || '';
       this.safely(session, () => this.dialect.close?.(session, code, reason));
+      this.clientLog.release(this.clientLabel(session));
       if (announced) this.hooks.dispatch({ hook: 'CLOSE', session: session.info, payload: { code, reason } });
       this.emit('clients', this.sessions.size);
     });
@@ -259,6 +276,8 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
   }
 
   private onMessage(session: ClientSession, data: Buffer, isBinary: boolean): void {
+    // Once the server has sent its close frame it answers nothing more (RFC 6455 section 5.5.1).
+    if (!session.isOpen) return;
     let decoded;
     try {
       decoded = this.dialect.decode(data, isBinary, session);
@@ -277,26 +296,29 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
     const handledByFlow = this.hooks.dispatch(delivery);
     const handle = this.dialect.handle;
     if (handledByFlow || !handle) return;
-    if (session.inFlight >= this.limits.maxInFlight) {
-      this.refuse(session, { code: 'busy', message: `too many requests in flight (limit ${this.limits.maxInFlight})` }, message);
-      return;
-    }
-    session.inFlight++;
-    Promise.resolve()
+    // Requests run in arrival order: a queued one starts when an earlier one finishes, so dialects that
+    // answer in request order (WinCC OA) keep that order. A request read before the connection closed
+    // still runs (a set followed at once by the client's close frame must still set); only its answer
+    // is not sent.
+    const accepted = session.requests.offer(() => Promise.resolve()
       .then(() => handle.call(this.dialect, session, message))
-      .catch((error: unknown) => this.refuse(session, { code: 'internal', message: messageOf(error) }, message))
-      .finally(() => { session.inFlight--; });
+      .catch((error: unknown) => this.refuse(session, { code: 'internal', message: messageOf(error) }, message)));
+    if (!accepted) {
+      const { maxInFlight, maxQueued } = this.limits;
+      this.refuse(session, { code: 'busy', message: `too many requests (${maxInFlight} in flight and ${maxQueued} queued)` }, message);
+    }
   }
 
   /** Tells the client (in its protocol), the log and the ERROR hooks that a request was refused. */
   private refuse(session: ClientSession, error: DialectError, request?: DialectMessage): void {
-    this.log.warn(`client ${session.info.remote} on ${this.describe()}: ${error.code}: ${error.message}`);
+    this.warnAbout(session, error.code, `${error.code}: ${clip(error.message)}`);
     this.hooks.dispatch({ hook: 'ERROR', session: session.info, payload: { code: error.code, message: error.message }, message: request });
     let answer: OutgoingFrame | undefined;
     try {
       answer = this.dialect.encodeError(error, request);
     } catch (encodeError) {
-      this.log.error(`dialect ${this.dialect.name} could not encode an error: ${messageOf(encodeError)}`);
+      const label = this.clientLabel(session);
+      this.clientLog.note('error', label, 'encode-error', `${label}: dialect ${this.dialect.name} could not encode an error: ${clip(messageOf(encodeError))}`);
     }
     if (answer !== undefined) session.send(answer);
     if (error.close) session.close(error.close.code, error.close.reason);
@@ -304,9 +326,15 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
 
   private checkHeartbeats(): void {
     for (const session of this.sessions.values()) {
+      // A client the server does not read cannot have its pong read either: the over-budget timer or the
+      // requests it waits for decide its fate, and the heartbeat starts afresh once reading resumes.
+      if (session.readingPaused) {
+        session.awaitingPong = false;
+        continue;
+      }
       if (session.awaitingPong) {
         this.closeNotes.set(session, 'heartbeat timeout: no pong');
-        this.log.warn(`client ${session.info.remote} on ${this.describe()}: no pong, closing`);
+        this.warnAbout(session, 'heartbeat', 'no pong, closing');
         session.terminate();
         continue;
       }
@@ -319,8 +347,19 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
     try {
       action();
     } catch (error) {
-      this.log.error(`dialect ${this.dialect.name}, client ${session.info.remote}: ${messageOf(error)}`);
+      const label = this.clientLabel(session);
+      this.clientLog.note('error', label, 'dialect-error', `${label}: dialect ${this.dialect.name} failed: ${clip(messageOf(error))}`);
     }
+  }
+
+  private clientLabel(session: ClientSession): string {
+    return `client ${session.info.remote} on ${this.describe()}`;
+  }
+
+  /** Logs an event about one client; `text` must already have its client-controlled parts clipped. */
+  private warnAbout(session: ClientSession, reason: string, text: string): void {
+    const label = this.clientLabel(session);
+    this.clientLog.note('warn', label, reason, `${label}: ${clip(text, LOG_LINE_LIMIT)}`);
   }
 }
 
@@ -329,6 +368,14 @@ export class SessionClosedError extends Error {
     super(`session ${sessionId} has closed`);
     this.name = 'SessionClosedError';
   }
+}
+
+/** The limits given, over the defaults; the hard cap follows the budget unless it is given too. */
+function resolveLimits(given: Partial<EndpointLimits> | undefined): EndpointLimits {
+  const limits = { ...defaultLimits, ...given };
+  if (given?.outboundHardCapBytes === undefined) limits.outboundHardCapBytes = 4 * limits.outboundBudgetBytes;
+  limits.outboundHardCapBytes = Math.max(limits.outboundHardCapBytes, limits.outboundBudgetBytes);
+  return limits;
 }
 
 /** Answers a refused upgrade with the status alone: no reason, so nothing about the check leaks. */

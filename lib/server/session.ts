@@ -4,6 +4,10 @@ import WebSocket = require('ws');
 import type { OutgoingFrame } from '../dialects/dialect';
 import { frameMessage } from './frame';
 import { Outbound, type OutboundOptions } from './outbound';
+import { RequestQueue, type RequestQueueLimits } from './request-queue';
+
+/** Why the session stopped reading its client: too much waits for it, or its requests queue is full. */
+export type ReadPause = 'outbound' | 'requests';
 
 /** What flows and dialects may know about a client; passed through msg._session unchanged. */
 export interface SessionInfo {
@@ -38,15 +42,20 @@ export const CloseCode = {
 
 /**
  * One connected client. Everything sent to it goes through its Outbound (budget, conflation, one flush
- * per turn); `ws` only reads frames, answers pings and runs the closing handshake.
+ * per turn); `ws` only reads frames, answers pings and runs the closing handshake. Reading stops while
+ * the client is over its outbound budget or its request queue is full (back-pressure through TCP).
  */
 export class ClientSession {
   private currentInfo: SessionInfo;
-  /** Requests the dialect is still working on for this client. */
-  inFlight = 0;
+  /** Requests the dialect works on for this client, and those waiting for a slot. */
+  readonly requests: RequestQueue;
   /** Set when a ping went out and no pong came back yet. */
   awaitingPong = false;
   private readonly outbound: Outbound;
+  private readonly readPauses = new Set<ReadPause>();
+  private closing = false;
+  /** How often the server stopped reading this client: a figure for tests and status. */
+  readingPauses = 0;
   private terminateTimer: NodeJS.Timeout | undefined;
   /** The close the server started, reported when the peer never completes the handshake (1006). */
   closeSent: { code: number; reason: string } | undefined;
@@ -57,14 +66,18 @@ export class ClientSession {
     info: SessionInfo,
     readonly upgrade: UpgradeRequest,
     outboundOptions: OutboundOptions,
+    requestLimits: RequestQueueLimits,
     private readonly closeGraceMs: number,
   ) {
     this.currentInfo = Object.freeze({ ...info });
-    this.outbound = new Outbound(rawSocket, outboundOptions, () =>
-      this.close(CloseCode.policyViolation, 'outbound budget exceeded: client too slow'),
-    );
+    this.outbound = new Outbound(rawSocket, outboundOptions, {
+      open: () => this.isOpen && !this.closing,
+      pressure: (over) => this.pauseReading('outbound', over),
+      overflow: (reason) => this.close(CloseCode.policyViolation, reason),
+    });
+    this.requests = new RequestQueue(requestLimits, (full) => this.pauseReading('requests', full));
     socket.once('close', () => {
-      this.outbound.dispose();
+      this.outbound.shutdown();
       if (this.terminateTimer) clearTimeout(this.terminateTimer);
     });
   }
@@ -88,8 +101,19 @@ export class ClientSession {
     return this.socket.readyState === WebSocket.OPEN;
   }
 
+  /** Bytes held for this client: everything written and not yet taken by the kernel, and waiting notifications. */
   get bufferedBytes(): number {
     return this.outbound.bufferedBytes;
+  }
+
+  /** The most bytes ever held for this client (never above the hard cap, but for one oversized frame). */
+  get peakBufferedBytes(): number {
+    return this.outbound.peakBytes;
+  }
+
+  /** True while the server does not read this client (over budget, or its request queue is full). */
+  get readingPaused(): boolean {
+    return this.readPauses.size > 0;
   }
 
   get conflatedFrames(): number {
@@ -103,22 +127,43 @@ export class ClientSession {
 
   /** Sends bytes framed once by `frameMessage`, e.g. the shared frame of a broadcast. */
   sendFrame(frame: Buffer, conflationKey?: string): boolean {
-    if (!this.isOpen) return false;
-    this.outbound.write(frame, conflationKey);
-    return true;
+    if (!this.isOpen || this.closing) return false;
+    return this.outbound.write(frame, conflationKey);
   }
 
   /**
    * Starts the closing handshake and gives the client `closeGraceMs` to answer; a client that does not
    * (dead, or too slow to read its backlog) is cut off so its socket and buffers are released.
+   * Frames already written stay in order before the close frame; nothing is written after it (waiting
+   * notifications are discarded), as RFC 6455 forbids data frames after Close.
    */
   close(code: number, reason: string): void {
     if (this.socket.readyState === WebSocket.CLOSED) return;
-    if (this.socket.readyState !== WebSocket.CLOSING) {
+    this.outbound.shutdown();
+    if (!this.closing && this.socket.readyState !== WebSocket.CLOSING) {
       this.closeSent = { code, reason };
       this.socket.close(code, reason);
     }
+    this.closing = true;
+    // Read again, so the client's close frame can arrive; the endpoint ignores requests from now on.
+    this.readPauses.clear();
+    this.socket.resume();
     if (!this.terminateTimer) this.terminateTimer = setTimeout(() => this.socket.terminate(), this.closeGraceMs);
+  }
+
+  private pauseReading(reason: ReadPause, pause: boolean): void {
+    if (this.closing) return;
+    const wasPaused = this.readPauses.size > 0;
+    if (pause) this.readPauses.add(reason);
+    else this.readPauses.delete(reason);
+    const paused = this.readPauses.size > 0;
+    if (paused === wasPaused) return;
+    if (paused) {
+      this.readingPauses++;
+      this.socket.pause();
+    } else {
+      this.socket.resume();
+    }
   }
 
   terminate(): void {

@@ -44,6 +44,8 @@ interface MemorySettings {
   wsGatewayServerHistoryBytesTotal: number;
   wsGatewayServerMaxValueBytes: number;
   wsGatewayServerMaxJsonDepth: number;
+  wsGatewayServerMaxQueued: number;
+  wsGatewayServerOutboundHardCapBytes: number;
 }
 
 /** Settings a user may put in settings.js; names follow Node-RED's rule (prefixed by the node type). */
@@ -54,6 +56,10 @@ interface GatewaySettings extends TagSettings {
   webSocketNodeVerifyClient?: VerifyClient;
   /** Nesting limit of JSON frames and REST bodies for every server (EndpointLimits.maxJsonDepth). */
   wsGatewayServerMaxJsonDepth?: unknown;
+  /** Requests of one client that wait for an in-flight slot (EndpointLimits.maxQueued). */
+  wsGatewayServerMaxQueued?: unknown;
+  /** Bytes never held for one client; 0 or unset: 4 × the node's send budget (EndpointLimits.outboundHardCapBytes). */
+  wsGatewayServerOutboundHardCapBytes?: unknown;
 }
 
 export = function registerGatewayServer(RED: NodeAPI): void {
@@ -91,7 +97,9 @@ export = function registerGatewayServer(RED: NodeAPI): void {
           maxFrameBytes: positive(config.maxFrameBytes, 1024 * 1024),
           maxClients: positive(config.maxClients, 100),
           maxInFlight: positive(config.maxInFlight, 16),
+          maxQueued: nonNegative(settings.wsGatewayServerMaxQueued as number | string | undefined, 256),
           outboundBudgetBytes: positive(config.outboundBudgetBytes, 1024 * 1024),
+          ...hardCap(settings),
           overBudgetCloseMs: positive(config.overBudgetCloseSeconds, 10) * 1000,
           pingIntervalMs: nonNegative(config.pingIntervalSeconds, 30) * 1000,
           maxJsonDepth: positiveInteger(settings.wsGatewayServerMaxJsonDepth, defaultLimits.maxJsonDepth),
@@ -157,6 +165,8 @@ export = function registerGatewayServer(RED: NodeAPI): void {
       wsGatewayServerHistoryBytesTotal: { value: defaultTagSpaceOptions.historyBytesTotal, exportable: false },
       wsGatewayServerMaxValueBytes: { value: defaultTagSpaceOptions.maxValueBytes, exportable: false },
       wsGatewayServerMaxJsonDepth: { value: defaultLimits.maxJsonDepth, exportable: false },
+      wsGatewayServerMaxQueued: { value: 256, exportable: false },
+      wsGatewayServerOutboundHardCapBytes: { value: 0, exportable: false },
     },
   });
 };
@@ -179,6 +189,12 @@ function authPolicy(config: ServerDef, credentials: GatewayServerCredentials): A
 
 function joinPath(root: string, path: string): string {
   return `${root.endsWith('/') ? root.slice(0, -1) : root}/${path.startsWith('/') ? path.slice(1) : path}`;
+}
+
+/** The hard cap from settings.js, when set; otherwise the endpoint derives it from the budget. */
+function hardCap(settings: GatewaySettings): { outboundHardCapBytes?: number } {
+  const configured = Number(settings.wsGatewayServerOutboundHardCapBytes);
+  return Number.isFinite(configured) && configured > 0 ? { outboundHardCapBytes: configured } : {};
 }
 
 function splitList(text: string | undefined): string[] {

@@ -43,6 +43,29 @@ describe('ws-gateway nodes with the raw dialect', () => {
     assert.deepEqual([...binary.data], [1, 2, 3]);
   });
 
+  it('regression: a client that sends 512 KB frames to the echo flow and never reads is paused, held to the hard cap, and closed with 1008', async () => {
+    helper.settings({ wsGatewayServerOutboundHardCapBytes: 3 * 1024 * 1024 } as unknown as Parameters<typeof helper.settings>[0]);
+    await load(echoFlow({ overBudgetCloseSeconds: 1 }));
+    const endpoint = serverOf().endpoint;
+    assert.ok(endpoint);
+    assert.equal(endpoint.limits.outboundHardCapBytes, 3 * 1024 * 1024, 'the hard cap comes from settings.js');
+    assert.equal(endpoint.limits.maxQueued, 256);
+    const client = await open(wsUrl('/gw'));
+    await waitFor(() => endpoint.clientCount === 1, 'client registered');
+    // Sessions are numbered per endpoint, and the flow was just deployed: this is its first client.
+    const session = endpoint.session('srv:1');
+    assert.ok(session);
+    client.ws.pause();
+    const frame = Buffer.alloc(512 * 1024, 0x62);
+    for (let i = 0; i < 60; i++) client.ws.send(frame);
+    await waitFor(() => session.closeSent !== undefined, 'the client is closed', 5_000);
+    assert.ok(session.readingPauses > 0, 'the server stopped reading the client');
+    assert.equal(session.closeSent?.code, 1008);
+    assert.ok(session.peakBufferedBytes <= endpoint.limits.outboundHardCapBytes, `held at most the hard cap (peak ${session.peakBufferedBytes})`);
+    client.ws.resume();
+    assert.equal((await client.closed).code, 1008);
+  });
+
   it('emits CONNECT, MESSAGE and CLOSE with msg.hook, msg._session and msg.gateway', async () => {
     await load([{ id: 'flow', type: 'tab' }, serverNode(), inNode('in', {}, ['sink']), helperNode('sink')]);
     const messages = collect('sink');

@@ -8,6 +8,7 @@ import { pyJson } from './py-json';
 import type { HttpHandler } from './sources';
 import { measureValue } from '../../tags';
 import { jsonDepthExceeds, tooDeepMessage } from '../../util/json-depth';
+import { clip } from '../../util/log-limit';
 
 /** Bounds of a REST request: its body's bytes (`maxValueBytes`) and JSON nesting. */
 export interface RestLimits {
@@ -57,7 +58,7 @@ export function createRestHandler(devices: EvokDevices, root: string, auth: Auth
       (error: unknown) => {
         const kind = error instanceof NotFound ? error.kind : 'Error';
         const message = error instanceof Error ? error.message : String(error);
-        if (!(error instanceof NotFound)) log(`evok REST ${request.method} ${path}: ${message}`);
+        if (!(error instanceof NotFound)) log(`evok REST ${request.method} ${clip(path)}: ${clip(message)}`);
         send(response, error instanceof NotFound ? error.status : 404, { success: false, errors: { [kind]: message } });
       },
     );

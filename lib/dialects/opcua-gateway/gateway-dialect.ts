@@ -10,6 +10,7 @@ import { GatewaySession, ServiceError, type GatewaySessionListener } from './gat
 import { decodeLogin, LoginError, type LoginOptions } from './login-request';
 import { pkcs1v15DecryptionAllowed, securityRevertFlag } from './security-revert';
 import { messageOf } from '../../util/errors';
+import { clip } from '../../util/log-limit';
 import { valueProblem } from '../../tags';
 import { depthLimitOf, jsonDepthExceeds, tooDeepMessage } from '../../util/json-depth';
 
@@ -102,7 +103,7 @@ export function createOpcuaGatewayDialect(context: DialectContext): Dialect {
     }
     const refused = refusal(options);
     if (refused) {
-      context.log.warn(`GW_LoginRequest from ${client.info.remote} refused: ${refused.reason}`);
+      context.log.warnAbout(client, 'login-refused', `GW_LoginRequest refused: ${clip(refused.reason)}`);
       client.send(encodeFailure(header, refused.status, refused.reason));
       return;
     }

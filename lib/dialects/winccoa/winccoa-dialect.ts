@@ -17,6 +17,7 @@ import { bodyOf, idOrUndefined, invalid, readFlag, readId, readStringList, type 
 import { encodeFailure, encodeResult, type ResultBody } from './results';
 import { SocketState } from './socket-state';
 import { depthLimitOf } from '../../util/json-depth';
+import { clip } from '../../util/log-limit';
 
 /** Close code and reasons of a failed login, exactly as the original sent them. */
 export const AuthClose = {
@@ -130,12 +131,12 @@ export function createWinccoaDialect(context: DialectContext): Dialect {
     connect.open();
   }
 
-  function disconnect(state: SocketState, payload: unknown, command: 'DpDisconnect' | 'DpQueryDisconnect'): void {
+  function disconnect(session: ClientSession, state: SocketState, payload: unknown, command: 'DpDisconnect' | 'DpQueryDisconnect'): void {
     try {
       state.drop(command === 'DpDisconnect' ? state.connects : state.queries, readId(bodyOf(payload, command)));
     } catch (error) {
       // The protocol has no answer to a disconnect; the endpoint's log and hooks already saw the frame.
-      context.log.warn(`winccoa: ${command} ignored: ${failureOf(error).message}`);
+      context.log.warnAbout(session, 'disconnect-ignored', `winccoa: ${command} ignored: ${clip(failureOf(error).message)}`);
     }
   }
 
@@ -165,7 +166,7 @@ export function createWinccoaDialect(context: DialectContext): Dialect {
       if (!state || state.closed) return;
       const command = message.type;
       if (!isCommandName(command)) {
-        context.log.warn(`winccoa: unknown message ${JSON.stringify(command)} ignored`);
+        context.log.warnAbout(session, 'unknown-message', `winccoa: unknown message ${clip(JSON.stringify(command))} ignored`);
         return;
       }
       switch (command) {
@@ -176,7 +177,7 @@ export function createWinccoaDialect(context: DialectContext): Dialect {
         case 'DpQueryConnect': return handleQueryConnect(session, state, message.payload);
         case 'DpDisconnect':
         case 'DpQueryDisconnect':
-          return disconnect(state, message.payload, command);
+          return disconnect(session, state, message.payload, command);
       }
     },
     encodeOutgoing(payload: unknown): OutgoingFrame {

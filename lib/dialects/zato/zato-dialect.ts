@@ -5,6 +5,7 @@ import type { DecodeResult, Dialect, DialectContext, DialectError, DialectMessag
 import { depthLimitOf, jsonDepthExceeds, tooDeepMessage } from '../../util/json-depth';
 import { checkSessionCredentials } from './zato-credentials';
 import { errorReply, forbidden, okReply, pingPayload, serverRequest, sessionReply } from './zato-replies';
+import { clip } from '../../util/log-limit';
 
 /** Per-client state of the channel: the session token and when it runs out. */
 interface ZatoSession {
@@ -39,7 +40,7 @@ export function createZatoDialect(context: DialectContext): Dialect {
 
   /** Refuses the client: the merr frame, then the socket goes without a close frame (the client sees 1006). */
   function refuse(session: ClientSession, why: string): void {
-    context.log.warn(`zato client ${session.info.remote}: ${why}, dropping the connection`);
+    context.log.warnAbout(session, 'refused', `zato: ${clip(why)}, dropping the connection`);
     const state = sessions.get(session.id);
     if (state?.sessionWait) clearTimeout(state.sessionWait);
     if (!session.isOpen) return;

@@ -3,20 +3,48 @@ import { after, describe, it } from 'node:test';
 import type { DialectContext } from '../../../lib/dialects/dialect';
 import { registerDialect } from '../../../lib/dialects/registry';
 import type { ClientSession } from '../../../lib/server';
-import { openRawWebSocket, socketEnded } from '../../support/raw-socket';
+import { GatewayEndpoint, SessionClosedError } from '../../../lib/server';
+import { clientCloseFrame, clientTextFrame, openRawWebSocket, readToEnd, serverFrames, socketEnded } from '../../support/raw-socket';
 import { delay, waitFor } from '../../support/wait';
 import { TestClient } from '../../support/ws-client';
 import { endpointPool, sessionIdOf } from './endpoint-fixture';
 
-/** A dialect whose answers wait until the test releases them: requests stay in flight on demand. */
+/**
+ * A dialect whose answers wait until the test releases them: requests stay in flight on demand. A frame
+ * "a,b,c" holds three requests, so a test can put more requests than fit into one read.
+ */
 const pendingReleases: Array<() => void> = [];
 registerDialect('test-slow-echo', (_context: DialectContext) => ({
   name: 'test-slow-echo',
   subprotocols: [],
-  decode: (data) => ({ ok: true, messages: [{ type: 'echo', payload: data.toString() }] }),
+  decode: (data) => ({ ok: true, messages: data.toString().split(',').map((payload) => ({ type: 'echo', payload })) }),
   handle: (session: ClientSession, message) => new Promise<void>((resolve) => {
     pendingReleases.push(() => { session.send(`echo:${String(message.payload)}`); resolve(); });
   }),
+  encodeOutgoing: (payload) => String(payload),
+  encodeError: (error) => `error:${error.code}`,
+}));
+
+/** A dialect that answers each request one event-loop turn later, as one that asks a device would. */
+registerDialect('test-tick-echo', () => ({
+  name: 'test-tick-echo',
+  subprotocols: [],
+  decode: (data) => ({ ok: true, messages: [{ type: 'echo', payload: data.toString() }] }),
+  handle: async (session: ClientSession, message) => {
+    await new Promise((resolve) => setImmediate(resolve));
+    session.send(`echo:${String(message.payload)}`);
+  },
+  encodeOutgoing: (payload) => String(payload),
+  encodeError: (error) => `error:${error.code}`,
+}));
+
+/** A dialect that only records what it handled, as a dialect whose requests act on a device. */
+const handled: string[] = [];
+registerDialect('test-recording', () => ({
+  name: 'test-recording',
+  subprotocols: [],
+  decode: (data) => ({ ok: true, messages: [{ type: 'set', payload: data.toString() }] }),
+  handle: (_session: ClientSession, message) => { handled.push(String(message.payload)); },
   encodeOutgoing: (payload) => String(payload),
   encodeError: (error) => `error:${error.code}`,
 }));
@@ -55,21 +83,61 @@ describe('endpoint limits', () => {
     await bystander.close();
   });
 
-  it('answers "busy" past the in-flight limit, and serves the client again once requests finish', async () => {
-    const fixture = await endpoint({ dialect: 'test-slow-echo', limits: { maxInFlight: 2 } });
+  it('regression: 40 requests pipelined on an idle server all get real answers, none "busy"', async () => {
+    const fixture = await endpoint({ dialect: 'test-tick-echo' });
+    assert.equal(fixture.endpoint.limits.maxInFlight, 16);
     const client = await TestClient.open(fixture.url);
-    client.send('a');
-    client.send('b');
-    client.send('c');
+    for (let i = 0; i < 40; i++) client.send(String(i));
+    const answers: string[] = [];
+    for (let i = 0; i < 40; i++) answers.push(await client.nextText());
+    assert.deepEqual(answers, Array.from({ length: 40 }, (_, i) => `echo:${i}`), 'every answer, in request order');
+    assert.equal(fixture.deliveries.filter((delivery) => delivery.hook === 'ERROR').length, 0);
+    await client.close();
+  });
+
+  it('queues requests past the in-flight limit, stops reading while the queue is full, and answers "busy" only past its depth', async () => {
+    const fixture = await endpoint({ dialect: 'test-slow-echo', limits: { maxInFlight: 2, maxQueued: 2 } });
+    const client = await TestClient.open(fixture.url);
+    await waitFor(() => fixture.endpoint.clientCount === 1, 'client registered');
+    const session = fixture.endpoint.session(sessionIdOf(fixture));
+    assert.ok(session);
+    // One frame, five requests: two run, two wait, the fifth is past the depth.
+    client.send('a,b,c,d,e');
+    assert.equal(await client.nextText(), 'error:busy');
+    await waitFor(() => pendingReleases.length === 2, 'two requests in flight');
+    assert.equal(session.requests.queued, 2);
+    assert.equal(session.readingPaused, true, 'a full queue stops reading the client');
+    for (const expected of ['a', 'b', 'c', 'd']) {
+      await waitFor(() => pendingReleases.length > 0, `request ${expected} running`);
+      pendingReleases.shift()?.();
+      assert.equal(await client.nextText(), `echo:${expected}`);
+    }
+    await waitFor(() => !session.readingPaused, 'reading again');
+    client.send('f');
+    await waitFor(() => pendingReleases.length === 1, 'request f in flight');
+    pendingReleases.splice(0).forEach((release) => release());
+    assert.equal(await client.nextText(), 'echo:f');
+    await client.close();
+  });
+
+  it('answers "busy" at once past the in-flight limit when the queue depth is 0', async () => {
+    const fixture = await endpoint({ dialect: 'test-slow-echo', limits: { maxInFlight: 2, maxQueued: 0 } });
+    const client = await TestClient.open(fixture.url);
+    client.send('a,b,c');
     assert.equal(await client.nextText(), 'error:busy');
     await waitFor(() => pendingReleases.length === 2, 'two requests in flight');
     pendingReleases.splice(0).forEach((release) => release());
     assert.deepEqual([await client.nextText(), await client.nextText()], ['echo:a', 'echo:b']);
-    client.send('d');
-    await waitFor(() => pendingReleases.length === 1, 'request d in flight');
-    pendingReleases.splice(0).forEach((release) => release());
-    assert.equal(await client.nextText(), 'echo:d');
     await client.close();
+  });
+
+  it('still handles requests read just before the client closed (a set followed at once by close)', async () => {
+    const fixture = await endpoint({ dialect: 'test-recording', limits: { maxInFlight: 1 } });
+    const socket = await openRawWebSocket(fixture.port, '/');
+    socket.write(Buffer.concat([clientTextFrame('first'), clientTextFrame('queued'), clientCloseFrame()]));
+    await waitFor(() => handled.includes('first') && handled.includes('queued'), 'both requests handled');
+    assert.deepEqual(handled.splice(0), ['first', 'queued']);
+    socket.destroy();
   });
 
   it('keeps the connection open when the codec or the handler throws, and answers with the error', async () => {
@@ -106,13 +174,17 @@ describe('endpoint limits', () => {
     client.ws.pause();
     const chunk = 'x'.repeat(100_000);
     let published = 0;
+    let pausedReading = false;
     for (let i = 0; i < 400 && session.conflatedFrames === 0; i++) {
       fixture.flowTags.publish('slow/big', `${i}:${chunk}`);
       fixture.flowTags.publish('slow/counter', i);
+      // Looked at right away: the kernel may take the bytes (and reading resume) while the test waits.
+      pausedReading ||= session.readingPaused;
       published += 2;
       await delay(0);
     }
     assert.ok(session.conflatedFrames > 0, 'frames were conflated once the budget was exceeded');
+    assert.ok(pausedReading, 'over budget, the server stops reading the client');
     fixture.flowTags.publish('slow/big', 'final');
     fixture.flowTags.publish('slow/counter', -1);
     published += 2;
@@ -125,6 +197,8 @@ describe('endpoint limits', () => {
       received++;
     }
     assert.ok(received < published, `received ${received} of ${published} notifications`);
+    await waitFor(() => !session.readingPaused, 'reading resumes once the client has drained');
+    assert.ok(session.bufferedBytes <= 32 * 1024, 'drained to the low-water mark');
     assert.ok(await client.silentFor(100), 'nothing after the latest values');
     await client.close();
   });
@@ -149,7 +223,7 @@ describe('endpoint limits', () => {
   });
 
   it('never conflates answers: every reply reaches a slow client', async () => {
-    const fixture = await endpoint({ limits: { outboundBudgetBytes: 1024, overBudgetCloseMs: 30_000 } });
+    const fixture = await endpoint({ limits: { outboundBudgetBytes: 1024, outboundHardCapBytes: 4 * 1024 * 1024, overBudgetCloseMs: 30_000 } });
     const client = await TestClient.open(fixture.url);
     await waitFor(() => fixture.endpoint.clientCount === 1, 'client registered');
     const id = sessionIdOf(fixture);
@@ -158,6 +232,57 @@ describe('endpoint limits', () => {
     client.ws.resume();
     for (let i = 0; i < 200; i++) assert.equal((await client.nextJson<{ n: number }>()).n, i);
     await client.close();
+  });
+
+  it('regression: a client that sends large frames to a flow echo and never reads is held to the hard cap, paused, then closed with 1008', async () => {
+    const budget = 1024 * 1024;
+    const fixture = await endpoint({ limits: { outboundBudgetBytes: budget, overBudgetCloseMs: 1_000, closeGraceMs: 10_000 } });
+    assert.equal(fixture.endpoint.limits.outboundHardCapBytes, 4 * budget);
+    echoThroughFlow(fixture.endpoint);
+    const client = await TestClient.open(fixture.url);
+    await waitFor(() => fixture.endpoint.clientCount === 1, 'client registered');
+    const session = fixture.endpoint.session(sessionIdOf(fixture));
+    assert.ok(session);
+    client.ws.pause();
+    const frame = Buffer.alloc(512 * 1024, 0x61);
+    for (let i = 0; i < 60; i++) client.ws.send(frame);
+    await waitFor(() => session.closeSent !== undefined, 'the client is closed', 5_000);
+    assert.ok(session.readingPauses > 0, 'the server stopped reading the client');
+    assert.equal(session.closeSent?.code, 1008);
+    assert.match(session.closeSent?.reason ?? '', /^outbound (budget|hard cap) exceeded/);
+    assert.ok(session.peakBufferedBytes <= fixture.endpoint.limits.outboundHardCapBytes, `held at most the hard cap (peak ${session.peakBufferedBytes})`);
+    const read = fixture.deliveries.filter((delivery) => delivery.hook === 'MESSAGE').length;
+    assert.ok(read < 60, `the server stopped reading: ${read} of 60 frames read`);
+    client.ws.resume();
+    let echoes = 0;
+    client.ws.on('message', () => { echoes++; });
+    assert.equal((await client.closed).code, 1008);
+    assert.ok(echoes <= read, 'echoes arrive in full until the close frame');
+  });
+
+  it('regression: no data frame follows the close frame, even when notifications were waiting for a slow client', async () => {
+    const fixture = await endpoint({ dialectOptions: { rawTags: 'late/*' }, limits: { outboundBudgetBytes: 64 * 1024, outboundHardCapBytes: 8 * 1024 * 1024, overBudgetCloseMs: 30_000, closeGraceMs: 1_000 } });
+    const socket = await openRawWebSocket(fixture.port, '/');
+    socket.pause();
+    await waitFor(() => fixture.endpoint.clientCount === 1, 'client registered');
+    const session = fixture.endpoint.session(sessionIdOf(fixture));
+    assert.ok(session);
+    const chunk = 'w'.repeat(100_000);
+    for (let i = 0; i < 400 && session.conflatedFrames === 0; i++) {
+      fixture.flowTags.publish('late/a', `${i}:${chunk}`);
+      fixture.flowTags.publish('late/b', `${i}:${chunk}`);
+      await delay(0);
+    }
+    assert.ok(session.conflatedFrames > 0, 'notifications wait for the slow client');
+    session.close(1000, 'done');
+    fixture.flowTags.publish('late/a', 'after close');
+    fixture.endpoint.broadcast('after close');
+    const bytes = await readToEnd(socket);
+    const frames = serverFrames(bytes);
+    const close = frames.findIndex((frame) => frame.opcode === 0x8);
+    assert.ok(close >= 0, `a close frame came (${frames.length} frames)`);
+    assert.deepEqual(frames.slice(close + 1).map((frame) => frame.opcode), [], 'nothing after the close frame');
+    assert.ok(frames.slice(0, close).every((frame) => frame.opcode === 0x1), 'only whole text frames before it');
   });
 
   it('keeps serving when clients vanish in the middle of a large broadcast, and forgets them', async () => {
@@ -177,3 +302,20 @@ describe('endpoint limits', () => {
     assert.equal(fixture.deliveries.filter((delivery) => delivery.hook === 'CLOSE').length, 21);
   });
 });
+
+/** What the raw echo example does: a handle-mode hook whose flow replies a moment later (Node-RED delivers asynchronously). */
+function echoThroughFlow(endpoint: GatewayEndpoint): void {
+  endpoint.hooks.register({
+    events: ['MESSAGE'],
+    mode: 'handle',
+    filter: {},
+    deliver: (delivery) => setImmediate(() => {
+      try {
+        endpoint.reply(delivery.session.id, delivery.payload);
+      } catch (error) {
+        // A flow's reply to a client that has gone fails the same way (ws-gateway-out reports it).
+        if (!(error instanceof SessionClosedError)) throw error;
+      }
+    }),
+  });
+}

@@ -98,6 +98,22 @@ describe('opcua-gateway: GW_LoginRequest, GW_LogoutRequest, GW_SessionStatusNoti
     assert.match(answer.Header.Reason ?? '', /not an allowed endpoint/);
   });
 
+  it('regression: a refused login with a 900 KB DiscoveryUrl logs one short line, and repeated refusals are counted, not logged', async () => {
+    const client = await gateway.open();
+    const before = gateway.endpoint.warnings.length;
+    const huge = `opc.tcp://${'h'.repeat(900_000)}:4840`;
+    for (let i = 0; i < 20; i++) {
+      const answer = await client.request('GW_LoginRequest', { DiscoveryUrl: huge });
+      assert.equal(answer.Header.StatusCode, '2149515264');
+    }
+    const lines = gateway.endpoint.warnings.slice(before);
+    assert.equal(lines.length, 5, 'five lines, the other refusals counted');
+    for (const line of lines) {
+      assert.match(line, /^client 127\.0\.0\.1:\d+ on 127\.0\.0\.1:\d+: GW_LoginRequest refused: opc\.tcp:\/\/h+… \[[\d,]+ more characters cut\]$/);
+      assert.ok(line.length <= 300, `${line.length} characters`);
+    }
+  });
+
   it('refuses a bad policy URI, a bad SecurityMode and a missing DiscoveryUrl with BadInvalidArgument', async () => {
     const client = await gateway.open();
     for (const body of [

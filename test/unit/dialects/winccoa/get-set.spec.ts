@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TestClient, basicAuth } from '../../../support/ws-client';
 import { waitFor } from '../../../support/wait';
+import { clientTextFrame, collectServerFrames, openRawWebSocket } from '../../../support/raw-socket';
 import { ask, startWinccoa, type WinccoaFixture } from './winccoa-fixture';
+import { sessionIdOf } from '../../server/endpoint-fixture';
 
 describe('winccoa DpGet and DpSet', () => {
   let fx: WinccoaFixture;
@@ -15,6 +17,14 @@ describe('winccoa DpGet and DpSet', () => {
     assert.deepEqual(result, { Values: { 'System1:ExampleDP_Trend1.:_original.._value': 6, 'System1:ExampleDP_Trend2.:_original.._value': 7 }, Error: 0, Id: 2 });
     client.send({ DpGet: { Dps: ['ExampleDP_Trend1.'] } });
     assert.equal(await client.nextText(), '{"DpGetResult":{"Values":{"System1:ExampleDP_Trend1.:_original.._value":6},"Error":0}}', 'key order Values, Error; no Id');
+  });
+
+  it('regression: answers 40 pipelined DpGets in request order, none refused as busy', async () => {
+    const client = await fx.client();
+    for (let id = 1; id <= 40; id++) client.send({ DpGet: { Id: id, Dps: [id % 2 === 0 ? 'ExampleDP_Trend1.' : 'ExampleDP_Trend2.'] } });
+    const ids: unknown[] = [];
+    for (let i = 0; i < 40; i++) ids.push((await client.nextJson<{ DpGetResult?: { Id?: unknown; Error?: unknown } }>()).DpGetResult?.Id);
+    assert.deepEqual(ids, Array.from({ length: 40 }, (_, index) => index + 1));
   });
 
   it('serves configs and attributes: _online, _stime, _invalid, _status', async () => {
@@ -173,19 +183,47 @@ describe('winccoa DpGet and DpSet', () => {
 });
 
 describe('winccoa refusals by the endpoint', () => {
-  it('answers -1 when a request is refused because too many are in flight', async () => {
-    const fx = await startWinccoa({}, { limits: { maxInFlight: 1 } });
+  it('answers -1 when a request is refused because too many are in flight and queued', async () => {
+    const fx = await startWinccoa({}, { limits: { maxInFlight: 1, maxQueued: 0 } });
+    try {
+      // Both commands in one write, so both are read before the server could stop reading.
+      const socket = await openRawWebSocket(fx.port, '/winccoa?username=demo&password=demo');
+      const received = collectServerFrames(socket);
+      socket.write(Buffer.concat([
+        clientTextFrame(JSON.stringify({ DpSet: { Id: 1, Wait: true, Values: [{ Dp: 'plant_setpoint.', Value: 1 }] } })),
+        clientTextFrame(JSON.stringify({ DpGet: { Id: 2, Dps: ['ExampleDP_Arg1.'] } })),
+      ]));
+      await waitFor(() => received.frames().length === 1, 'the refusal');
+      const refused = JSON.parse(received.frames()[0].payload.toString()) as { DpGetResult: { Error: number; Id: number; ErrorText: string } };
+      assert.equal(refused.DpGetResult.Error, -1);
+      assert.equal(refused.DpGetResult.Id, 2);
+      assert.match(refused.DpGetResult.ErrorText, /too many requests \(1 in flight and 0 queued\)/);
+      await waitFor(() => fx.plant.pendingWrites === 1, 'the pending write');
+      fx.plant.confirm();
+      await waitFor(() => received.frames().length === 2, 'the DpSet answer');
+      assert.deepEqual(JSON.parse(received.frames()[1].payload.toString()), { DpSetResult: { Error: 0, Id: 1 } });
+      socket.destroy();
+    } finally {
+      await fx.close();
+    }
+  });
+});
+
+describe('winccoa request queue', () => {
+  it('keeps a request that finds every slot taken waiting, and answers it after the earlier one', async () => {
+    const fx = await startWinccoa({}, { limits: { maxInFlight: 1, maxQueued: 1 } });
     try {
       const client = await fx.client();
       client.send({ DpSet: { Id: 1, Wait: true, Values: [{ Dp: 'plant_setpoint.', Value: 1 }] } });
       await waitFor(() => fx.plant.pendingWrites === 1, 'the pending write');
+      const session = fx.endpoint.session(sessionIdOf(fx));
+      assert.ok(session);
       client.send({ DpGet: { Id: 2, Dps: ['ExampleDP_Arg1.'] } });
-      const refused = await client.nextJson<{ DpGetResult: { Error: number; Id: number; ErrorText: string } }>();
-      assert.equal(refused.DpGetResult.Error, -1);
-      assert.equal(refused.DpGetResult.Id, 2);
-      assert.match(refused.DpGetResult.ErrorText, /in flight/);
+      await waitFor(() => session.requests.queued === 1, 'the DpGet waits for its slot');
+      assert.equal(session.readingPaused, true, 'no more is read while the queue is full');
       fx.plant.confirm();
       assert.deepEqual(await client.nextJson(), { DpSetResult: { Error: 0, Id: 1 } });
+      assert.equal((await client.nextJson<{ DpGetResult: { Id: number; Error: number } }>()).DpGetResult.Error, 0);
     } finally {
       await fx.close();
     }
