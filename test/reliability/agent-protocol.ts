@@ -18,6 +18,8 @@ export interface AgentReply {
   /** RSS before the forced GC (what the process really held). */
   rssNoGcBytes: number;
   heapUsedBytes: number;
+  /** Memory of Buffers and ArrayBuffers (socket queues live here, outside the JS heap). */
+  buffersBytes: number;
   handles: number;
   handleKinds: Record<string, number>;
   listeners: number;

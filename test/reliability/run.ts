@@ -3,12 +3,16 @@
 // against them and prints one table per scenario, then `reliability: N passed, M failed`. Exits 1 when a
 // row fails its criterion. Options: --seed=<n> (default below, or RELIABILITY_SEED), --only=<a,b>
 // (sections: fuzz, slow, faults, churn, idle, bomb).
+import { churnPasses, connectCloseCycles, redeploys, type ChurnRow } from './churn';
+import { frozenModbus, restartedOpcua } from './device-faults';
 import { fuzzEvokRest } from './fuzz-rest';
 import { fuzzRowPasses, MAX_STALL_MS, type FuzzRow } from './fuzz-row';
 import { fuzzWebSocket } from './fuzz-ws';
+import { BYTES_PER_CLIENT_GOAL, IDLE_CLIENTS, idleClients, idlePasses, openFileLimit } from './idle-clients';
 import { patternBomb } from './pattern-bomb';
 import { Prng } from './prng';
 import { Scorecard } from './scorecard';
+import { OUTBOUND_BUDGET_BYTES, SLACK_BYTES, slowReaderPasses, slowReaders } from './slow-reader';
 import { SystemUnderTest } from './system-under-test';
 import { evok, opcuaGateway, opcuaServer, raw, winccoa, zato } from './targets';
 
@@ -26,6 +30,18 @@ const FUZZ_HEADERS = ['dialect', 'frames', 'crashes', 'alive after each batch', 
 
 function fuzzCells(row: FuzzRow): Array<string | number> {
   return [row.dialect, row.frames, row.crashes, `${row.aliveBatches}/${row.batches}`, row.maxStallMs.toFixed(1), row.maxWallStallMs.toFixed(1), row.errorsAnswered, row.serverCloses, row.seconds.toFixed(0)];
+}
+
+const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1);
+
+const SLOW = 'slow readers: requests sent, answers never read (6 s each)';
+const FAULTS = 'device faults';
+const CHURN = 'churn: handles, listeners and heap after GC, before -> after';
+const IDLE = `idle clients: ${IDLE_CLIENTS.toLocaleString('en')} on /echo`;
+
+function churnCells(row: ChurnRow): Array<string | number> {
+  return [row.scenario, row.failures, `${row.before.handles} -> ${row.after.handles}`, `${row.before.listeners} -> ${row.after.listeners}`,
+    `${mb(row.before.heapUsedBytes)} -> ${mb(row.after.heapUsedBytes)}`, row.seconds.toFixed(0)];
 }
 
 async function main(): Promise<number> {
@@ -53,6 +69,44 @@ async function main(): Promise<number> {
       card.add(FUZZ, fuzzCells(rest), fuzzRowPasses(rest));
       if (rest.firstProbeFailure) card.note(FUZZ, `${rest.dialect}: ${rest.firstProbeFailure}`);
       log(`  ${fuzzCells(rest).join('  ')}`);
+    }
+    if (runs('slow')) {
+      card.section(SLOW, ['dialect', 'requests', 'answers asked MB', 'RSS peak growth MB', 'held after GC MB', `bound MB (budget ${mb(OUTBOUND_BUDGET_BYTES)} + slack ${mb(SLACK_BYTES)})`, 'closed by server', 'alive']);
+      for (const row of await slowReaders(system, log)) {
+        card.add(SLOW, [row.dialect, row.requests, mb(row.demandedBytes), mb(row.rssPeakGrowth), mb(row.retainedGrowth), mb(OUTBOUND_BUDGET_BYTES + SLACK_BYTES), row.closedByServer ? 'yes' : 'no', row.alive ? 'yes' : 'NO'], slowReaderPasses(row));
+      }
+    }
+    if (runs('faults')) {
+      card.section(FAULTS, ['scenario', 'measured']);
+      log('frozen Modbus device ...');
+      const frozen = await frozenModbus(system, log);
+      card.add(FAULTS, [frozen.scenario, frozen.figures], frozen.pass);
+      log('killed and restarted OPC UA server ...');
+      const restarted = await restartedOpcua(system, log);
+      card.add(FAULTS, [restarted.scenario, restarted.figures], restarted.pass);
+    }
+    if (runs('idle')) {
+      card.section(IDLE, ['clients', 'opened', 'answered a probe', 'closed', `RSS per client KB (<= ${BYTES_PER_CLIENT_GOAL / 1024})`, 'heap+buffers per client KB', 'handles while open', 'handles before -> after close', 's']);
+      const limit = openFileLimit();
+      if (!(limit >= IDLE_CLIENTS + 500)) {
+        card.note(IDLE, `the open-file limit is ${limit}; each side needs ${IDLE_CLIENTS + 500}: run \`ulimit -n 20000\` first`);
+        card.add(IDLE, [IDLE_CLIENTS, 0, 0, 0, '-', '-', '-', '-', 0], false);
+      } else {
+        log(`${IDLE_CLIENTS} idle clients (from a child process) ...`);
+        const idle = await idleClients(system, log);
+        card.add(IDLE, [idle.clients, idle.opened, idle.answered, idle.closed, (idle.bytesPerClient / 1024).toFixed(1), (idle.heapPerClient / 1024).toFixed(1),
+          idle.handlesWhileOpen, `${idle.before.handles} -> ${idle.after.handles}`, idle.seconds.toFixed(0)], idlePasses(idle));
+        if (idle.firstError) card.note(IDLE, `first error: ${idle.firstError}`);
+      }
+    }
+    if (runs('churn')) {
+      card.section(CHURN, ['scenario', 'failures', 'handles', 'listeners', 'heap MB', 's']);
+      log('connect/close cycles ...');
+      const cycles = await connectCloseCycles(system);
+      card.add(CHURN, churnCells(cycles), churnPasses(cycles));
+      log('redeploys ...');
+      const deploys = await redeploys(system, log);
+      card.add(CHURN, churnCells(deploys), churnPasses(deploys));
     }
     if (runs('bomb')) {
       card.section(FUZZ, FUZZ_HEADERS);

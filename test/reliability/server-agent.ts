@@ -75,6 +75,7 @@ function answer(request: AgentRequest): AgentReply {
     rssBytes: memory.rss,
     rssNoGcBytes: rssNoGc,
     heapUsedBytes: memory.heapUsed,
+    buffersBytes: memory.arrayBuffers,
     handles: resources.length,
     handleKinds: kinds,
     listeners,
