@@ -34,7 +34,7 @@ function fuzzCells(row: FuzzRow): Array<string | number> {
 
 const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1);
 
-const SLOW = 'slow readers: requests sent, answers never read (6 s each)';
+const SLOW = 'slow readers: requests sent, answers never read (12 s each)';
 const FAULTS = 'device faults';
 const CHURN = 'churn: handles, listeners and heap after GC, before -> after';
 const IDLE = `idle clients: ${IDLE_CLIENTS.toLocaleString('en')} on /echo`;
