@@ -60,15 +60,10 @@ export class SystemUnderTest {
     const launcher = await import(pathToFileURL(join(ROOT, 'scripts', 'start-demo.mjs')).href) as {
       prepareUserDir(options: { userDir: string; port: number }): unknown;
     };
+    // prepareUserDir points the example flows at the simulators' ports the way `npm start` does, from these.
     process.env.DEMO_OPCUA_PORT = String(this.ports.opcua);
     process.env.DEMO_MODBUS_PORT = String(this.ports.modbus);
-    const quiet = console.log;
-    console.log = () => {};
-    try {
-      launcher.prepareUserDir({ userDir: this.dir, port: this.ports.http });
-    } finally {
-      console.log = quiet;
-    }
+    launcher.prepareUserDir({ userDir: this.dir, port: this.ports.http });
     const file = join(this.dir, 'flows.json');
     const text = readFileSync(file, 'utf8')
       .replace(/(127\.0\.0\.1|localhost):8081\b/g, `$1:${this.ports.opcuaServer}`)
