@@ -92,7 +92,7 @@ export interface EndpointOptions {
   auth?: AuthPolicy;
   httpNodeAuth?: HttpNodeAuth;
   verifyClient?: VerifyClient;
-  /** Allowed Origin header values; empty allows any. */
+  /** Allowed Origin header values; empty allows any. A client that sends no Origin (no browser) is not checked. */
   origins?: string[];
   limits?: Partial<EndpointLimits>;
   log?: EndpointLogger;

@@ -216,7 +216,9 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
   private async verify(request: http.IncomingMessage): Promise<Verdict> {
     const origins = this.options.origins ?? [];
     const origin = request.headers.origin;
-    if (origins.length > 0 && (origin === undefined || !origins.includes(origin))) return { accept: false, status: 403 };
+    // Origin checks keep other sites' browser pages out; browsers always send Origin on a WebSocket
+    // upgrade, and a client without it is no browser (it could send any Origin it liked), so it passes on.
+    if (origins.length > 0 && origin !== undefined && !origins.includes(origin)) return { accept: false, status: 403 };
     if (this.sessions.size + this.handshakes.size > this.limits.maxClients) return { accept: false, status: 503 };
     if (this.options.verifyClient && !(await runVerifyClient(this.options.verifyClient, request))) return { accept: false, status: 401 };
     if (this.options.httpNodeAuth && !(await passesHttpNodeAuth(request, this.options.httpNodeAuth))) return { accept: false, status: 401 };

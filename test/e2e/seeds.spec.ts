@@ -26,6 +26,9 @@ describe('the OPC UA server, OPC UA gateway and WinCC OA seed examples against n
       editFlows: (flows) => flows
         .replace(/"port": 8082,/g, `"port": ${gatewayPort},`)
         .replace(/"port": 8081,/g, `"port": ${serverPort},`)
+        // The demo lets browsers in from the endpoints' own addresses (websocket-client sends that Origin).
+        .replace(/(127\.0\.0\.1|localhost):8082\b/g, `$1:${gatewayPort}`)
+        .replace(/(127\.0\.0\.1|localhost):8081\b/g, `$1:${serverPort}`)
         .replace(/"port": 5020,/g, `"port": ${modbusPort},`)
         .replace(/opc\.tcp:\/\/127\.0\.0\.1:4840/g, `opc.tcp://127.0.0.1:${opcuaPort}`),
       ready: async (httpPort) => {

@@ -25,6 +25,38 @@ export interface DemoOptions {
   ready(httpPort: number): Promise<boolean>;
 }
 
+interface Credentials {
+  username: string;
+  password: string;
+}
+
+/** What the tests use of scripts/start-demo.mjs. */
+interface Launcher {
+  prepareUserDir(options: { userDir: string; port: number }): unknown;
+  DEMO_ADMIN: Credentials;
+}
+
+function launcher(): Promise<Launcher> {
+  return import(pathToFileURL(join(ROOT, 'scripts', 'start-demo.mjs')).href) as Promise<Launcher>;
+}
+
+/** The demo's editor login (adminAuth), as printed in its banner. */
+export async function demoAdmin(): Promise<Credentials> {
+  return (await launcher()).DEMO_ADMIN;
+}
+
+/** A bearer token of the demo's admin API, got the way the editor gets one (POST /auth/token). */
+export async function adminToken(httpPort: number): Promise<string> {
+  const { username, password } = await demoAdmin();
+  const response = await fetch(`http://127.0.0.1:${httpPort}/auth/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ client_id: 'node-red-admin', grant_type: 'password', scope: '*', username, password }),
+  });
+  if (response.status !== 200) throw new Error(`POST /auth/token: HTTP ${response.status}`);
+  return ((await response.json()) as { access_token: string }).access_token;
+}
+
 /**
  * Runs the real `npm start` launcher (scripts/start-demo.mjs, with the flag the demo needs) on free
  * ports in a temporary user directory, as a user would, and waits until it is ready.
@@ -32,7 +64,7 @@ export interface DemoOptions {
 export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const httpPort = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'ws-gateway-demo-'));
-  const { prepareUserDir } = await import(pathToFileURL(join(ROOT, 'scripts', 'start-demo.mjs')).href) as { prepareUserDir(options: { userDir: string; port: number }): unknown };
+  const { prepareUserDir } = await launcher();
   prepareUserDir({ userDir: dir, port: httpPort });
   const flowsFile = join(dir, 'flows.json');
   if (options.editFlows) writeFileSync(flowsFile, options.editFlows(readFileSync(flowsFile, 'utf8')));

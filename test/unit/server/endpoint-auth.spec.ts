@@ -71,11 +71,15 @@ describe('endpoint authentication and admission', () => {
     assert.equal(await refusedStatus(callback.url), 401);
   });
 
-  it('allows only listed origins', async () => {
+  it('allows only listed origins to browsers and lets clients without Origin (no browsers) pass on to authentication', async () => {
     const fixture = await endpoint({ origins: ['http://hmi.local'] });
     await (await TestClient.open(fixture.url, { origin: 'http://hmi.local' })).close();
     assert.equal(await refusedStatus(fixture.url, { origin: 'http://evil.example' }), 403);
-    assert.equal(await refusedStatus(fixture.url), 403);
+    assert.equal(await refusedStatus(fixture.url, { origin: 'null' }), 403, 'sandboxed pages and file:// send "null"');
+    // Changed: a client without Origin used to be refused, which kept out no browser and broke scripts.
+    await (await TestClient.open(fixture.url)).close();
+    const guarded = await endpoint({ origins: ['http://hmi.local'], auth: { kind: 'token', token: 't0ken' } });
+    assert.equal(await refusedStatus(guarded.url), 401);
   });
 
   it('refuses clients past the limit with 503 and admits again when one leaves', async () => {
