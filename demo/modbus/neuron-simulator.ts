@@ -19,6 +19,8 @@ export interface NeuronSimulatorOptions {
   port?: number;
   /** Let analog inputs drift a little on their own, as real inputs do (the demo). */
   drift?: boolean;
+  /** Hears every write as it is executed (a simulator in a child process reports them to its parent). */
+  onWrite?: (write: SimulatedWrite) => void;
 }
 
 /** How an offline unit behaves: a gateway's exception 0x0B, or no answer at all (request times out). */
@@ -176,25 +178,30 @@ export class NeuronSimulator {
       setCoil: (addr: number, value: boolean, unitID: number, cb: FCallback) => {
         this.answer(unitID, (error) => cb(error), (sim) => {
           this.writeCoil(sim, addr, value);
-          this.writes.push({ unit: sim.unit, fc: 5, address: addr, value: value ? 1 : 0 });
+          this.record({ unit: sim.unit, fc: 5, address: addr, value: value ? 1 : 0 });
           return true;
         });
       },
       setRegister: (addr: number, value: number, unitID: number, cb: FCallback) => {
         this.answer(unitID, (error) => cb(error), (sim) => {
           this.writeWords(sim, addr, [value]);
-          this.writes.push({ unit: sim.unit, fc: 6, address: addr, value });
+          this.record({ unit: sim.unit, fc: 6, address: addr, value });
           return true;
         });
       },
       setRegisterArray: (addr: number, values: number[], unitID: number, cb: FCallback) => {
         this.answer(unitID, (error) => cb(error), (sim) => {
           this.writeWords(sim, addr, values);
-          this.writes.push({ unit: sim.unit, fc: 16, address: addr, values: [...values] });
+          this.record({ unit: sim.unit, fc: 16, address: addr, values: [...values] });
           return true;
         });
       },
     };
+  }
+
+  private record(write: SimulatedWrite): void {
+    this.writes.push(write);
+    this.options.onWrite?.(write);
   }
 
   /** Runs a request for a unit the way the bus would: offline units fail or stay silent. */
