@@ -107,7 +107,7 @@ describe('Modbus writes have one outcome, and the client hears the true one', { 
     assert.equal(executions(sim.writes, { fc: 6, address: 1013, value: 77 }), 1, 'the line works again after the thaw');
   });
 
-  it('a late answer after the timeout is ignored and the next request gets its own answer', async () => {
+  it('after the thaw, answers to requests sent while frozen go nowhere: the next read gets its own registers', async () => {
     const { sim, gateway } = await frozenLine();
     sim.freeze();
     const frozenAt = gateway.line.requestCount;
