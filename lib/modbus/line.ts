@@ -156,9 +156,9 @@ export class ModbusLine extends EventEmitter<LineEvents> {
   private settle(job: Job, client: ModbusRTU, values: number[] | undefined, error?: unknown): void {
     if (this.inFlight !== job || client !== this.client) return;
     this.inFlight = undefined;
+    // The device answers (an exception is an answer too): from now on a lost connection is retried quickly again.
+    if (values || isException(error)) this.retryMs = this.options.reconnectMinMs ?? 500;
     if (values) {
-      // The device answers: from now on a lost connection is retried quickly again.
-      this.retryMs = this.options.reconnectMinMs ?? 500;
       job.resolve(values);
     } else {
       const failure = classify(error, job, this.timeoutMs);

@@ -26,8 +26,8 @@ export const historyStart = new Date('2024-01-01T00:00:00Z');
 /**
  * A small node-opcua server for the gateway tests (the demo server of `npm start` has more): namespace 1
  * holds `Demo` (an object and event source) with a writable Double `Setpoint`, a read-only Int32
- * `Counter`, a historizing Double `History`, a method `Add(a, b) -> sum` and a Double `Held` whose writes are
- * taken (and logged) but never answered. Users user1/password1 and
+ * `Counter`, a historizing Double `History`, a method `Add(a, b) -> sum`; beside Demo a Double `Held` (ns=1;s=Held)
+ * whose writes are taken (and logged) but never answered. Users user1/password1 and
  * anonymous; security None and Basic128Rsa15/Basic256Sha256 with Sign and SignAndEncrypt. Port 0 picks
  * a free port; the same port can be given again to restart "the same" server.
  */
@@ -70,7 +70,8 @@ export async function startOpcuaTestServer(options: { port: number }): Promise<O
     },
   });
   namespace.addVariable({
-    componentOf: demo, nodeId: 's=Held', browseName: 'Held', dataType: 'Double',
+    // In the Objects folder, not under Demo: the browse tests list Demo's children.
+    organizedBy: addressSpace.rootFolder.objects, nodeId: 's=Held', browseName: 'Held', dataType: 'Double', minimumSamplingInterval: 1000,
     value: {
       get: () => new Variant({ dataType: DataType.Double, value: 0 }),
       // Two parameters: node-opcua waits for the callback, which never comes.
