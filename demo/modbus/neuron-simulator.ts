@@ -63,7 +63,10 @@ export class NeuronSimulator {
   }
 
   async start(): Promise<number> {
-    const server = new ServerTCP(this.vector(), { host: this.options.host ?? '127.0.0.1', port: this.options.port ?? 5020, unitID: 255 });
+    const port = this.options.port ?? 5020;
+    // modbus-serial listens on 502 when given a falsy port, so "any free port" (0) bound 502 and two
+    // simulators collided; the text '0' reaches net.listen as it is and gets a free port.
+    const server = new ServerTCP(this.vector(), { host: this.options.host ?? '127.0.0.1', port: (port === 0 ? '0' : port) as number, unitID: 255 });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.on('initialized', () => resolve());
