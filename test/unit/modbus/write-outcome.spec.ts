@@ -110,10 +110,8 @@ describe('Modbus writes have one outcome, and the client hears the true one', { 
   it('after the thaw, answers to requests sent while frozen go nowhere: the next read gets its own registers', async () => {
     const { sim, gateway } = await frozenLine();
     sim.freeze();
-    const frozenAt = gateway.line.requestCount;
     const [write] = await issue(gateway, [{ fc: 6, address: 1012, value: 300 }]);
-    assert.ok(write.outcome === 'failed' || write.outcome === 'unknown');
-    assert.ok(gateway.line.requestCount > frozenAt || write.outcome === 'failed');
+    assert.ok(write.outcome === 'failed' || write.outcome === 'unknown', write.outcome);
     // Thawed, the device answers what reached it on the old connections: those answers go nowhere.
     sim.thaw();
     await once(gateway, 'cycle');
