@@ -6,6 +6,7 @@ import { ModbusError, ModbusGateway, type LineStatus, type WriteRequest } from '
 import type { SimulatedWrite } from '../../../demo/modbus/neuron-simulator';
 import { productUnits } from '../../support/modbus';
 import { start, type ModbusProcess } from '../../support/modbus-process';
+import { startRtuBridge } from '../../support/rtu-over-tcp-bridge';
 import { waitFor } from '../../support/wait';
 
 /** A write as the test issued it and what it was told. */
@@ -47,22 +48,24 @@ describe('Modbus writes have one outcome, and the client hears the true one', { 
   const stops: Array<() => Promise<void>> = [];
   afterEach(async () => { for (const stop of stops.splice(0).reverse()) await stop(); });
 
-  async function frozenLine(): Promise<{ sim: ModbusProcess; gateway: ModbusGateway }> {
+  /** The simulator in its own process and a gateway polling it, straight or through an RTU-over-TCP device server. */
+  async function frozenLine(kind: 'tcp' | 'rtu-tcp' = 'tcp'): Promise<{ sim: ModbusProcess; gateway: ModbusGateway }> {
     const sim = await start();
+    const bridge = kind === 'rtu-tcp' ? await startRtuBridge(sim.port) : undefined;
     const gateway = new ModbusGateway({
-      line: { transport: { kind: 'tcp', host: '127.0.0.1', port: sim.port }, timeoutMs: 300, reconnectMinMs: 50, reconnectMaxMs: 200 },
+      line: { transport: { kind, host: '127.0.0.1', port: bridge?.port ?? sim.port }, timeoutMs: 300, reconnectMinMs: 50, reconnectMaxMs: 200 },
       units: productUnits(),
       pollIntervalMs: 20,
       backoffMaxMs: 200,
     });
-    stops.push(async () => { await gateway.close(); await sim.stop(); });
+    stops.push(async () => { await gateway.close(); await bridge?.close(); await sim.stop(); });
     gateway.start();
     await waitFor(() => gateway.unitIds.every((unit) => gateway.cyclesOf(unit) > 0), 'the first poll cycle of every unit');
     return { sim, gateway };
   }
 
-  it('regression: a hung device executes no write its client was told failed, and none twice', async () => {
-    const { sim, gateway } = await frozenLine();
+  for (const kind of ['tcp', 'rtu-tcp'] as const) it(`regression (${kind}): a hung device executes no write its client was told failed, and none twice`, async () => {
+    const { sim, gateway } = await frozenLine(kind);
     const resetsBefore = gateway.line.resetCount;
     sim.freeze();
     // While a poll hangs on the frozen device: these queue behind it and the line is reset under them.
