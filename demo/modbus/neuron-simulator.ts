@@ -19,6 +19,8 @@ export interface NeuronSimulatorOptions {
   port?: number;
   /** Let analog inputs drift a little on their own, as real inputs do (the demo). */
   drift?: boolean;
+  /** Hears every write as it is executed (a simulator in a child process reports them to its parent). */
+  onWrite?: (write: SimulatedWrite) => void;
 }
 
 /** How an offline unit behaves: a gateway's exception 0x0B, or no answer at all (request times out). */
@@ -61,7 +63,10 @@ export class NeuronSimulator {
   }
 
   async start(): Promise<number> {
-    const server = new ServerTCP(this.vector(), { host: this.options.host ?? '127.0.0.1', port: this.options.port ?? 5020, unitID: 255 });
+    const port = this.options.port ?? 5020;
+    // modbus-serial listens on 502 when given a falsy port, so "any free port" (0) bound 502 and two
+    // simulators collided; the text '0' reaches net.listen as it is and gets a free port.
+    const server = new ServerTCP(this.vector(), { host: this.options.host ?? '127.0.0.1', port: (port === 0 ? '0' : port) as number, unitID: 255 });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.on('initialized', () => resolve());
@@ -176,25 +181,30 @@ export class NeuronSimulator {
       setCoil: (addr: number, value: boolean, unitID: number, cb: FCallback) => {
         this.answer(unitID, (error) => cb(error), (sim) => {
           this.writeCoil(sim, addr, value);
-          this.writes.push({ unit: sim.unit, fc: 5, address: addr, value: value ? 1 : 0 });
+          this.record({ unit: sim.unit, fc: 5, address: addr, value: value ? 1 : 0 });
           return true;
         });
       },
       setRegister: (addr: number, value: number, unitID: number, cb: FCallback) => {
         this.answer(unitID, (error) => cb(error), (sim) => {
           this.writeWords(sim, addr, [value]);
-          this.writes.push({ unit: sim.unit, fc: 6, address: addr, value });
+          this.record({ unit: sim.unit, fc: 6, address: addr, value });
           return true;
         });
       },
       setRegisterArray: (addr: number, values: number[], unitID: number, cb: FCallback) => {
         this.answer(unitID, (error) => cb(error), (sim) => {
           this.writeWords(sim, addr, values);
-          this.writes.push({ unit: sim.unit, fc: 16, address: addr, values: [...values] });
+          this.record({ unit: sim.unit, fc: 16, address: addr, values: [...values] });
           return true;
         });
       },
     };
+  }
+
+  private record(write: SimulatedWrite): void {
+    this.writes.push(write);
+    this.options.onWrite?.(write);
   }
 
   /** Runs a request for a unit the way the bus would: offline units fail or stay silent. */

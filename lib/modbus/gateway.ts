@@ -239,6 +239,9 @@ export class ModbusGateway extends EventEmitter<GatewayEvents> {
         if (!this.running) return;
         // What a write touched is read back once the unit answers again.
         for (const block of dirty) state.dirty.add(block);
+        // Dropped unsent because another unit's request went unanswered and the line was reset: this
+        // unit is not to blame, so its status stays and it polls again once the line is back.
+        if (error instanceof ModbusError && error.droppedByReset) continue;
         errors++;
         this.setUnitStatus(state, { unit: state.config.unit, reachable: false, reason: error instanceof Error ? error.message : String(error) });
         const backoff = Math.min(Math.max(this.pollIntervalMs, 50) * 2 ** Math.min(errors, 16), this.backoffMaxMs);

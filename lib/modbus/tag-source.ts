@@ -1,4 +1,6 @@
 import { TagError, type TagInfo, type TagSink, type TagSource, type TagValue } from '../tags/types';
+import { writeOutcomeOf } from '../tags/write-outcome';
+import { messageOf } from '../util/errors';
 import type { Circuit } from './circuits';
 import type { CycleChanges, ModbusGateway, UnitStatus } from './gateway';
 
@@ -70,7 +72,8 @@ export class ModbusTagSource implements TagSource {
     try {
       await this.gateway.writePoint(tag.circuit, tag.property, number);
     } catch (error) {
-      throw new TagError(error instanceof RangeError ? 'bad-value' : 'write-failed', error instanceof Error ? error.message : String(error));
+      if (error instanceof RangeError) throw new TagError('bad-value', error.message);
+      throw new TagError(writeOutcomeOf(error) === 'unknown' ? 'write-unknown' : 'write-failed', `${name}: ${messageOf(error)}`);
     }
     // A client that reads right after a confirmed write must see what it wrote.
     await this.gateway.readBack(tag.circuit.unit, READ_BACK_WAIT_MS);

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import {
-  AttributeIds, BrowseDirection, ClientSubscription, DataValue, OPCUAClient, VariableIds, resolveNodeId,
+  AttributeIds, BrowseDirection, ClientSubscription, DataValue, OPCUAClient, StatusCodes, VariableIds, WriteRequest, resolveNodeId, type WriteResponse,
   type BrowseDescriptionOptions, type ClientSession, type NodeId, type OPCUACertificateManager, type ReferenceDescription, type VariantOptions,
 } from 'node-opcua';
 import { historyReadRaw } from './history';
@@ -10,6 +10,8 @@ import { acquireCertificateManager, releaseCertificateManager } from './pki';
 import { ReadBatcher } from './read-batcher';
 import { messageSecurityMode, policyUnavailableReason, securityPolicy, userIdentity, type OpcuaIdentity, type SecurityModeName, type SecurityPolicyName } from './security';
 import { OpcuaStatusError, notConnected } from './status';
+import { sendOnce } from './send-once';
+import { OUTCOME_UNKNOWN } from '../tags/write-outcome';
 
 export type OpcuaConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
 
@@ -111,14 +113,24 @@ export class OpcuaConnection extends EventEmitter<ConnectionEvents> {
     return this.reads.read({ nodeId, attributeId });
   }
 
-  /** Resolves once the server accepted the value; rejects with the server's status otherwise. */
+  /**
+   * Resolves once the server accepted the value; rejects with the server's status otherwise. Sent once
+   * or not at all (see sendOnce): while the connection is down it fails at once with BadNotConnected and
+   * is never sent later; sent and not answered, it fails with BadTimeout and outcome `unknown`.
+   */
   async write(nodeId: NodeId, value: VariantOptions, timestamps: { source?: Date; server?: Date } = {}): Promise<void> {
     const session = this.requireSession();
-    const status = await session.write({
-      nodeId,
-      attributeId: AttributeIds.Value,
-      value: new DataValue({ value, sourceTimestamp: timestamps.source ?? null, serverTimestamp: timestamps.server ?? null }),
+    const request = new WriteRequest({
+      nodesToWrite: [{
+        nodeId,
+        attributeId: AttributeIds.Value,
+        value: new DataValue({ value, sourceTimestamp: timestamps.source ?? null, serverTimestamp: timestamps.server ?? null }),
+      }],
     });
+    const response = await sendOnce<WriteResponse>(session, request, `write to ${nodeId.toString()}`);
+    const status = response.results?.[0];
+    // An answer without a result cannot say whether the server wrote the value.
+    if (!status) throw new OpcuaStatusError(StatusCodes.BadTimeout, `write to ${nodeId.toString()}: the answer holds no result; ${OUTCOME_UNKNOWN}`, 'unknown');
     if (status.isNotGood()) throw new OpcuaStatusError(status, `write to ${nodeId.toString()} failed: ${status.name}`);
   }
 

@@ -1,8 +1,12 @@
 import { StatusCodes, type StatusCode } from 'node-opcua';
+import type { WriteOutcome } from '../tags/write-outcome';
 
-/** A failure that carries the OPC UA status a dialect answers with. */
+/**
+ * A failure that carries the OPC UA status a dialect answers with, and for a request that changes
+ * something whether it may have taken effect (`unknown`: sent, not answered; then the status is BadTimeout).
+ */
 export class OpcuaStatusError extends Error {
-  constructor(readonly statusCode: StatusCode, message?: string) {
+  constructor(readonly statusCode: StatusCode, message?: string, readonly outcome: WriteOutcome = 'failed') {
     super(message ?? statusCode.name);
     this.name = 'OpcuaStatusError';
   }

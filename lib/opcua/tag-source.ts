@@ -1,5 +1,5 @@
 import { DataType, type DataValue } from 'node-opcua';
-import { TagError, type TagInfo, type TagSink, type TagSource, type TagValue } from '../tags';
+import { TagError, writeOutcomeOf, type TagInfo, type TagSink, type TagSource, type TagValue } from '../tags';
 import type { OpcuaConnection } from './connection';
 import type { MonitorHandle } from './monitored-items';
 import { OpcuaStatusError, statusOf } from './status';
@@ -73,6 +73,7 @@ export class OpcuaTagSource implements TagSource {
     try {
       await this.connection.write(this.connection.nodeId(variable.nodeId), variant, { source: timestamp === undefined ? undefined : new Date(timestamp) });
     } catch (error) {
+      if (writeOutcomeOf(error) === 'unknown') throw new TagError('write-unknown', `${name}: ${(error as Error).message}`);
       throw tagErrorOf(name, error, 'write-failed');
     }
   }

@@ -4,3 +4,4 @@ export { measureValue, valueProblem, DEFAULT_MAX_VALUE_BYTES, type ValueMeasure,
 export { FlowTagSource, FLOW_TAG_SOURCE_ID } from './flow-tag-source';
 export { HistoryRing } from './history-ring';
 export { compilePattern, type NameMatcher } from './tag-pattern';
+export * from './write-outcome';

@@ -4,7 +4,7 @@ import { SessionClosedError } from '../../lib/server';
 import { runtimeTags, type TagSettings } from '../shared/runtime-tags';
 import type { GatewayServerNode } from '../shared/server-node';
 import { followServerStatus } from '../shared/status';
-import { FLOW_TAG_SOURCE_ID } from '../../lib/tags';
+import { FLOW_TAG_SOURCE_ID, TagError } from '../../lib/tags';
 import type { GatewayClientNode } from '../ws-gateway-client/client-node';
 import { followClientStatus } from '../ws-gateway-client/client-status';
 import { runClientAction, type ClientAction } from './client-actions';
@@ -78,7 +78,9 @@ export = function registerGatewayOut(RED: NodeAPI): void {
         if (owner === undefined || owner === FLOW_TAG_SOURCE_ID) tags.flowTags.publish(topic, msg.payload, { timestamp });
         else await tags.space.write(topic, msg.payload, timestamp);
       } catch (error) {
-        throw new Error(translate('errors.publish-failed', { topic, error: asError(error).message }));
+        // A write that was sent and not answered did not simply fail: the flow must not assume it can resend.
+        const key = error instanceof TagError && error.code === 'write-unknown' ? 'errors.publish-unknown' : 'errors.publish-failed';
+        throw new Error(translate(key, { topic, error: asError(error).message }));
       }
     }
 

@@ -1,7 +1,7 @@
 import os = require('node:os');
 import path = require('node:path');
 import { freePort } from './ports';
-import { DataType, DataValue, MessageSecurityMode, OPCUACertificateManager, OPCUAServer, SecurityPolicy, StatusCodes, Variant, type UAObject } from 'node-opcua';
+import { DataType, DataValue, MessageSecurityMode, OPCUACertificateManager, OPCUAServer, SecurityPolicy, StatusCodes, Variant, type StatusCode, type UAObject } from 'node-opcua';
 
 export interface OpcuaTestServer {
   endpointUrl: string;
@@ -9,6 +9,10 @@ export interface OpcuaTestServer {
   server: OPCUAServer;
   /** Raises a BaseEventType event on the `Demo` object (ns=1;s=Demo), the event source of the tests. */
   raiseEvent(message: string): void;
+  /** Every value written to Setpoint or Held on this server (since it started), oldest first. */
+  writes: Array<{ name: 'Setpoint' | 'Held'; value: number }>;
+  /** Writes to Held taken but never answered: a write that is on the wire when the server goes away. */
+  readonly heldWrites: number;
   stop(): Promise<void>;
 }
 
@@ -22,7 +26,8 @@ export const historyStart = new Date('2024-01-01T00:00:00Z');
 /**
  * A small node-opcua server for the gateway tests (the demo server of `npm start` has more): namespace 1
  * holds `Demo` (an object and event source) with a writable Double `Setpoint`, a read-only Int32
- * `Counter`, a historizing Double `History` and a method `Add(a, b) -> sum`. Users user1/password1 and
+ * `Counter`, a historizing Double `History`, a method `Add(a, b) -> sum`; beside Demo a Double `Held` (ns=1;s=Held)
+ * whose writes are taken (and logged) but never answered. Users user1/password1 and
  * anonymous; security None and Basic128Rsa15/Basic256Sha256 with Sign and SignAndEncrypt. Port 0 picks
  * a free port; the same port can be given again to restart "the same" server.
  */
@@ -50,6 +55,8 @@ export async function startOpcuaTestServer(options: { port: number }): Promise<O
   const namespace = addressSpace.getOwnNamespace();
   const demo = namespace.addObject({ nodeId: 's=Demo', browseName: 'Demo', organizedBy: addressSpace.rootFolder.objects, eventNotifier: 1 });
   let setpoint = 20.5;
+  const writes: OpcuaTestServer['writes'] = [];
+  let heldWrites = 0;
   namespace.addVariable({
     componentOf: demo, nodeId: 's=Setpoint', browseName: 'Setpoint', dataType: 'Double', minimumSamplingInterval: 50,
     value: {
@@ -57,7 +64,20 @@ export async function startOpcuaTestServer(options: { port: number }): Promise<O
       set: (variant: Variant) => {
         if (variant.dataType !== DataType.Double) return StatusCodes.BadTypeMismatch;
         setpoint = Number(variant.value);
+        writes.push({ name: 'Setpoint', value: setpoint });
         return StatusCodes.Good;
+      },
+    },
+  });
+  namespace.addVariable({
+    // In the Objects folder, not under Demo: the browse tests list Demo's children.
+    organizedBy: addressSpace.rootFolder.objects, nodeId: 's=Held', browseName: 'Held', dataType: 'Double', minimumSamplingInterval: 1000,
+    value: {
+      get: () => new Variant({ dataType: DataType.Double, value: 0 }),
+      // Two parameters: node-opcua waits for the callback, which never comes.
+      set: (variant: Variant, _callback: (error: Error | null, status?: StatusCode) => void) => {
+        writes.push({ name: 'Held', value: Number(variant.value) });
+        heldWrites++;
       },
     },
   });
@@ -83,6 +103,10 @@ export async function startOpcuaTestServer(options: { port: number }): Promise<O
     endpointUrl: `opc.tcp://127.0.0.1:${port}`,
     port,
     server,
+    writes,
+    get heldWrites() {
+      return heldWrites;
+    },
     raiseEvent(message: string) {
       (demo as UAObject).raiseEvent('BaseEventType', { message: { dataType: DataType.LocalizedText, value: { text: message } }, severity: { dataType: DataType.UInt16, value: 500 } });
     },

@@ -1,9 +1,32 @@
 import { pointWrite, type Circuit, type ModbusGateway, type WriteRequest } from '../../modbus';
-import type { CircuitKind } from '../../modbus/profile';
+import type { CircuitKind, Table } from '../../modbus/profile';
+import { writeOutcomeOf, type WriteOutcome } from '../../tags/write-outcome';
+import { messageOf } from '../../util/errors';
 import type { EvokDevices } from './devices';
 
+/**
+ * The bus as the steps of one `set` see it: writes through it are counted, so a failing step knows
+ * whether earlier writes of the same command already took effect.
+ */
+export interface SetBus {
+  readonly gateway: ModbusGateway;
+  send(unit: number, request: WriteRequest, readBack?: boolean): Promise<void>;
+  readNow(unit: number, table: Table, address: number, count: number): Promise<number[]>;
+}
+
 /** One step of a `set`: a Modbus write, or something that needs the bus or memory at run time. */
-export type SetStep = (gateway: ModbusGateway) => Promise<void>;
+export type SetStep = (gateway: SetBus) => Promise<void>;
+
+/**
+ * A `set` that did not go through. `failed`: none of its writes took effect, it may be sent again;
+ * `unknown`: a write was sent and not answered, or some writes took effect before one failed.
+ */
+export class SetFailure extends Error {
+  constructor(readonly outcome: WriteOutcome, message: string) {
+    super(message);
+    this.name = 'SetFailure';
+  }
+}
 
 export type SetPlan = { ok: true; circuit: Circuit; steps: SetStep[] } | { ok: false; error: string };
 
@@ -97,9 +120,10 @@ function stepsFor(devices: EvokDevices, circuit: Circuit, args: Record<string, u
         });
       }
       if (timeout !== undefined && on !== undefined) {
-        steps.push(async (gateway) => {
+        steps.push(async (bus) => {
           devices.arm(circuit, timeout * 1000, async () => {
-            await gateway.send(circuit.unit, pointWrite(circuit.points.value, on ? 0 : 1)).catch((error: unknown) => {
+            // Later, on its own: not part of the command's outcome.
+            await bus.gateway.send(circuit.unit, pointWrite(circuit.points.value, on ? 0 : 1)).catch((error: unknown) => {
               // Not retried: the output stays as it is and the next poll shows it.
               devices.report(`timeout of ${circuit.kind} ${circuit.id} could not switch it: ${error instanceof Error ? error.message : String(error)}`);
             });
@@ -233,12 +257,27 @@ function integer(value: unknown, name: string, min: number, max: number): number
   return parsed;
 }
 
-/** Runs a checked `set` step by step; the first failing write stops it and is reported, never retried. */
+/**
+ * Runs a checked `set` step by step; the first failing write stops it and is reported, never retried,
+ * as a SetFailure whose outcome says whether anything of the command may have taken effect.
+ */
 export async function runPlan(devices: EvokDevices, plan: { circuit: Circuit; steps: SetStep[] }): Promise<void> {
   const gateway = devices.gateway;
-  if (!gateway) throw new Error('no Modbus connection');
+  if (!gateway) throw new SetFailure('failed', 'no Modbus connection');
+  let confirmed = 0;
+  const bus: SetBus = {
+    gateway,
+    async send(unit, request, readBack) {
+      await gateway.send(unit, request, readBack);
+      confirmed++;
+    },
+    readNow: (unit, table, address, count) => gateway.readNow(unit, table, address, count),
+  };
   try {
-    for (const step of plan.steps) await step(gateway);
+    for (const step of plan.steps) await step(bus);
+  } catch (error) {
+    if (confirmed === 0) throw new SetFailure(writeOutcomeOf(error), messageOf(error));
+    throw new SetFailure('unknown', `${messageOf(error)} (after ${confirmed} write${confirmed === 1 ? '' : 's'} of this command took effect)`);
   } finally {
     // One read-back after all writes, so the event shows the whole change; in-memory changes (alias,
     // counter mode, timers) are reported with that cycle too.

@@ -2,7 +2,7 @@ import type { Circuit, CycleChanges } from '../../modbus';
 import { frameMessage } from '../../server/frame';
 import type { ClientSession } from '../../server/session';
 import type { DecodeResult, Dialect, DialectContext, DialectError, DialectMessage, OutgoingFrame } from '../dialect';
-import { planSet, runPlan, type SetPlan } from './commands';
+import { planSet, runPlan, SetFailure, type SetPlan } from './commands';
 import { EvokDevices } from './devices';
 import { filterKey, parseFilter, passes, type DeviceFilter, type EvokShape } from './names';
 import { pyJson } from './py-json';
@@ -159,7 +159,8 @@ export function createEvokDialect(context: DialectContext): Dialect {
             await runPlan(devices, decoded.plan);
           } catch (error) {
             const reason = error instanceof Error ? error.message : String(error);
-            throw new Error(`set ${decoded.plan.circuit.kind} ${decoded.plan.circuit.id} failed: ${reason}`);
+            const what = error instanceof SetFailure && error.outcome === 'unknown' ? 'outcome unknown' : 'failed, not executed';
+            throw new Error(`set ${decoded.plan.circuit.kind} ${decoded.plan.circuit.id} ${what}: ${reason}`);
           }
       }
     },

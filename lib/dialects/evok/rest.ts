@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Circuit } from '../../modbus';
 import { authenticate, type AuthPolicy } from '../../server/auth';
-import { planSet, runPlan } from './commands';
+import { planSet, runPlan, SetFailure } from './commands';
 import type { EvokDevices } from './devices';
 import { kindsOfDev } from './names';
 import { pyJson } from './py-json';
@@ -56,7 +56,8 @@ export function createRestHandler(devices: EvokDevices, root: string, auth: Auth
     answer(devices, api === 'json', request, parts, limits).then(
       (body) => send(response, 200, body),
       (error: unknown) => {
-        const kind = error instanceof NotFound ? error.kind : 'Error';
+        // A failed set names its outcome: WriteFailed (nothing was executed) or WriteOutcomeUnknown.
+        const kind = error instanceof NotFound ? error.kind : error instanceof SetFailure ? (error.outcome === 'unknown' ? 'WriteOutcomeUnknown' : 'WriteFailed') : 'Error';
         const message = error instanceof Error ? error.message : String(error);
         if (!(error instanceof NotFound)) log(`evok REST ${request.method} ${clip(path)}: ${clip(message)}`);
         send(response, error instanceof NotFound ? error.status : 404, { success: false, errors: { [kind]: message } });

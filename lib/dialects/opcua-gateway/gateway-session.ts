@@ -6,6 +6,8 @@ import {
 import type { ClientPki } from './client-pki';
 import type { LoginOptions } from './login-request';
 import { statusOfError } from './service-error';
+import { OpcuaStatusError } from '../../opcua/status';
+import { sendOnce } from '../../opcua/send-once';
 import { messageOf } from '../../util/errors';
 
 export type SessionStatus = 'Connect' | 'Disconnect';
@@ -16,15 +18,6 @@ export interface GatewaySessionListener {
   dataChange(clientHandle: number, value: DataValue): void;
   event(clientHandle: number, fields: Variant[]): void;
   log(message: string): void;
-}
-
-/** What node-opcua's ClientSession does but its public type leaves out: send any service request as it is. */
-interface MessageTransport {
-  performMessageTransaction(request: object, callback: (error: Error | null, response?: object) => void): void;
-}
-
-function hasTransport(session: ClientSession): session is ClientSession & MessageTransport {
-  return typeof (session as Partial<MessageTransport>).performMessageTransaction === 'function';
 }
 
 /** A service the gateway answers with a bad StatusCode in the header (no Body). */
@@ -146,17 +139,20 @@ export class GatewaySession {
     return this.session;
   }
 
-  /** Sends a decoded service request to the server as it is, and resolves its response. */
-  perform<T extends object>(request: object): Promise<T> {
+  /**
+   * Sends a decoded service request to the server as it is, once: never held over a reconnection and
+   * sent again later (see sendOnce). Not sent: BadSessionClosed, as while disconnected; sent and not
+   * answered: BadTimeout, the server may have executed it (a Write or a Call).
+   */
+  async perform<T extends object>(request: object): Promise<T> {
     const session = this.usable();
-    if (!hasTransport(session)) return Promise.reject(new ServiceError(StatusCodes.BadInternalError, 'node-opcua session cannot forward requests'));
-    return new Promise<T>((resolve, reject) => {
-      session.performMessageTransaction(request, (error, response) => {
-        if (error) reject(new ServiceError(statusOfError(error), error.message));
-        else if (!response) reject(new ServiceError(StatusCodes.BadInternalError, 'no response'));
-        else resolve(response as T);
-      });
-    });
+    try {
+      return await sendOnce<T>(session, request, request.constructor.name);
+    } catch (error) {
+      if (!(error instanceof OpcuaStatusError)) throw new ServiceError(statusOfError(error), messageOf(error));
+      const status = error.statusCode.value === StatusCodes.BadNotConnected.value ? StatusCodes.BadSessionClosed : error.statusCode;
+      throw new ServiceError(status, error.message);
+    }
   }
 
   async createSubscription(request: CreateSubscriptionRequest): Promise<CreateSubscriptionResponse> {

@@ -148,7 +148,8 @@ export function createOpcuaServerDialect(context: DialectContext): Dialect {
           answer('');
         } catch (error) {
           const status = statusOf(error);
-          // Not there (connection, node): the variable-level answer; refused by the server: the header (reference 4.3).
+          // Not there (connection, node): the variable-level answer; refused by the server, or sent and not
+          // answered (BadTimeout: the server may have executed it, see docs/reliability/writes.md): the header.
           if (status.value === StatusCodes.BadNotConnected.value || status.value === StatusCodes.BadNodeIdUnknown.value) bodyError(status);
           else headerError(status);
         }

@@ -54,9 +54,14 @@ export async function dpSet(env: WinccoaEnvironment, body: Body, user: string | 
     }
   }
   const settled = await Promise.allSettled(targets.map(({ element, value }) => env.tags.write(element.tag, value, timestamp)));
-  const failedIndex = settled.findIndex((result) => result.status === 'rejected');
-  if (failedIndex >= 0) {
-    const failure = failureOf((settled[failedIndex] as PromiseRejectedResult).reason);
-    throw new WinccoaFailure(failure.code, `${targets[failedIndex].element.ref.element}: ${failure.message}`);
-  }
+  const failures = settled.flatMap((result, index) => (result.status === 'rejected' ? [{ index, failure: failureOf(result.reason) }] : []));
+  if (failures.length === 0) return;
+  // One Error for the request: "outcome unknown" wins, since the client must read back before retrying.
+  const unknown = failures.find(({ failure }) => failure.code === WinccoaError.writeOutcomeUnknown);
+  const { index, failure } = unknown ?? failures[0];
+  const text = `${targets[index].element.ref.element}: ${failure.message}`;
+  if (unknown) throw new WinccoaFailure(WinccoaError.writeOutcomeUnknown, text);
+  // Some values written and some not: the request as a whole did not fail cleanly.
+  if (failures.length < targets.length) throw new WinccoaFailure(WinccoaError.writeOutcomeUnknown, `${text}; the other values were written`);
+  throw new WinccoaFailure(failure.code, text);
 }

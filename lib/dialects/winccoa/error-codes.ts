@@ -16,8 +16,13 @@ export const WinccoaError = {
   badQuery: -4,
   /** Write refused: tag read-only or user lacks permission. */
   writeRefused: -5,
-  /** The source failed: read or write error, timeout, disconnected. */
+  /** The source failed: read error, disconnected; for DpSet: nothing of the request was written. */
   sourceFailure: -6,
+  /**
+   * DpSet only: the request may have been executed, in part or in whole (a write was sent and not
+   * answered, or some values were written and others not). Read the values back before retrying.
+   */
+  writeOutcomeUnknown: -7,
 } as const;
 
 export type WinccoaErrorCode = (typeof WinccoaError)[keyof typeof WinccoaError];
@@ -39,6 +44,7 @@ export function failureOf(error: unknown): WinccoaFailure {
       case 'unknown-tag': return new WinccoaFailure(WinccoaError.noElements, message);
       case 'read-only': return new WinccoaFailure(WinccoaError.writeRefused, message);
       case 'bad-value': return new WinccoaFailure(WinccoaError.badArgument, message);
+      case 'write-unknown': return new WinccoaFailure(WinccoaError.writeOutcomeUnknown, message);
       default: return new WinccoaFailure(WinccoaError.sourceFailure, message);
     }
   }

@@ -18,6 +18,15 @@ describe('modbus gateway against the Neuron simulator', () => {
     return started;
   }
 
+  it('regression: simulators asked for any free port (0) get distinct ephemeral ports, not 502', async () => {
+    const first = new NeuronSimulator({ port: 0 });
+    const second = new NeuronSimulator({ port: 0 });
+    stops.push(async () => { await first.stop(); await second.stop(); });
+    const ports = [await first.start(), await second.start()];
+    assert.notEqual(ports[0], ports[1]);
+    assert.ok(ports.every((port) => port !== 502 && port > 1024), `ports ${ports.join(', ')}`);
+  });
+
   it('reports every circuit once on start, then only what changed', async () => {
     const sim = new NeuronSimulator({ port: 0 });
     const port = await sim.start();

@@ -140,6 +140,15 @@ describe('winccoa DpGet and DpSet', () => {
     assert.equal((await viewer.nextJson<{ DpSetResult: { Error: number; Id: number } }>()).DpSetResult.Error, -5, 'a failed write without Wait is still told');
   });
 
+  it('answers -7 (outcome unknown) when a DpSet was written in part: -6 promises that nothing was written', async () => {
+    const demo = await fx.client();
+    const partly = await ask<Record<string, unknown>>(demo, { DpSet: { Id: 4, Wait: true, Values: [{ Dp: 'ExampleDP_Arg1.', Value: 31 }, { Dp: 'plant_valve.', Value: true }] } }, 'DpSetResult');
+    assert.equal(partly.Error, -7);
+    assert.match(String(partly.ErrorText), /plant_valve.*the other values were written/);
+    const read = await ask<{ Values: Record<string, unknown> }>(demo, { DpGet: { Id: 5, Dps: ['ExampleDP_Arg1.'] } }, 'DpGetResult');
+    assert.equal(read.Values['System1:ExampleDP_Arg1.:_original.._value'], 31, 'the first value was written');
+  });
+
   it('answers -6 when a source cannot be read', async () => {
     const client = await fx.client();
     fx.plant.failReads = true;
