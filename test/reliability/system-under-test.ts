@@ -8,7 +8,7 @@ import { freePort } from '../support/ports';
 import { delay } from '../support/wait';
 import type { AgentReply, AgentRequest } from './agent-protocol';
 import { exited } from './child-process';
-import { neuronProcess, type ModbusDevice } from './modbus-device';
+import { start as startModbusProcess, type ModbusProcess } from '../support/modbus-process';
 import { OpcuaProcess } from './opcua-process';
 
 /** Ids of the example nodes the scorecard changes. */
@@ -38,7 +38,7 @@ export class SystemUnderTest {
   private readonly pending = new Map<number, (reply: AgentReply) => void>();
   /** Node-RED processes that ended without being asked to. */
   crashes = 0;
-  modbus!: ModbusDevice;
+  modbus!: ModbusProcess;
   readonly opcua: OpcuaProcess;
   private token = '';
 
@@ -50,7 +50,7 @@ export class SystemUnderTest {
     const ports: Ports = { http: await freePort(), opcuaServer: await freePort(), opcuaGateway: await freePort(), modbus: await freePort(), opcua: await freePort() };
     const system = new SystemUnderTest(ports, mkdtempSync(join(tmpdir(), 'ws-gateway-reliability-')));
     await system.prepare();
-    system.modbus = await neuronProcess(ports.modbus).start();
+    system.modbus = await startModbusProcess({ port: ports.modbus });
     await system.opcua.start();
     await system.startNodeRed();
     return system;
