@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Offline scorecard (NODE-RED.md 7.3): the checks of `node-red-dev validate` that need no network, plus the
+// Offline Flow Library scorecard: the checks of `node-red-dev validate` that need no network, plus the
 // editor-file parse the Flow Library does, plus our own dist/ layout checks. Prints one line per check,
 // `PASS <id> <text>` or `FAIL <id> <text>`, and exits 1 if any check fails.
 //

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm start`: the demo of DESIGN.md section 8 in one command.
+// `npm start`: the demo (README, Quick start) in one command.
 //
 //  1. builds the package when dist/ is missing or older than its sources;
 //  2. prepares the Node-RED user directory demo/user-dir/ (git-ignored): settings.js, package.json,

@@ -20,7 +20,7 @@ export interface ClientLogger {
   error(message: string): void;
 }
 
-/** One outgoing WebSocket connection (protocols/zato.md section 7). Times are in milliseconds. */
+/** One outgoing WebSocket connection (docs/protocols/zato.md). Times are in milliseconds. */
 export interface GatewayClientOptions {
   url: string;
   mode: ClientMode;

@@ -1,5 +1,5 @@
 /**
- * Zato's hook `ctx` (protocols/zato.md section 4): `type` is the lower-case event name, `data` is set on
+ * Zato's hook `ctx`, as its hook services receive it: `type` is the lower-case event name, `data` is set on
  * MESSAGE, `code` and `reason` on CLOSE. Flow logic ported from a Zato hook service can test `ctx.type`.
  */
 export interface HookContext {

@@ -1,6 +1,6 @@
 import { zatoId, zatoTimestamp, ZatoAction, type ZatoFrame } from './zato-wire';
 
-/** Who we are to the channel; every client frame carries it (protocols/zato.md section 3.1). */
+/** Who we are to the channel; every client frame carries it (docs/protocols/zato.md). */
 export interface ZatoIdentity {
   clientId: string;
   clientName: string;

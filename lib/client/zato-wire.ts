@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 /**
- * The Zato WebSocket channel wire format (protocols/zato.md section 3): every frame is one JSON text
+ * The Zato WebSocket channel wire format (docs/protocols/zato.md): every frame is one JSON text
  * frame `{"meta": {...}, "data": ...}`. Shared by the outgoing client and the `zato` dialect.
  */
 

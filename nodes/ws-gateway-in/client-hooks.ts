@@ -3,7 +3,7 @@ import { closeContext, connectContext, messageContext, type ClientCloseEvent, ty
 import type { HookEvent, HookMode } from '../../lib/server';
 import { compilePattern } from '../../lib/tags/tag-pattern';
 
-/** What ws-gateway-in emits for an outgoing connection (DESIGN.md section 2 plus Zato's ctx). */
+/** What ws-gateway-in emits for an outgoing connection (the same msg as for a server's clients, plus Zato's ctx). */
 export interface ClientHookMessage extends NodeMessage {
   hook: 'CONNECT' | 'MESSAGE' | 'CLOSE';
   payload: unknown;

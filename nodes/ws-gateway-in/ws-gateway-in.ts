@@ -22,7 +22,7 @@ interface InDef extends NodeDef {
   filterDevice: string;
 }
 
-/** The message ws-gateway-in emits; DESIGN.md section 2 fixes these names for every dialect. */
+/** The message ws-gateway-in emits; the names are the same for every dialect, so flows port between them. */
 interface GatewayInMessage extends NodeMessage {
   hook: HookDelivery['hook'];
   payload: unknown;

@@ -4,7 +4,7 @@ import WebSocket = require('ws');
 
 /**
  * A stand-in for a Zato WebSocket channel with `helpers.web-sockets-gateway` mounted, written from the
- * protocol notes (protocols/zato.md section 3) with plain `ws` and nothing of our own code, so that the
+ * protocol's description (docs/protocols/zato.md) with plain `ws` and nothing of our own code, so that the
  * client is tested against an independent reading of the protocol:
  *  - create-session checks the user list, answers zwsx.rspa with a token, or zwsx.merr and drops the
  *    socket without a close frame (the client sees 1006);

@@ -35,7 +35,7 @@ type Decoded =
   | { cmd: 'set'; plan: Extract<SetPlan, { ok: true }> };
 
 /**
- * Unipi's EVOK WebSocket API over Modbus (see shared/protocols/evok.md): `all`, `filter`, `set`, `full`,
+ * Unipi's EVOK WebSocket API over Modbus (see docs/protocols/evok.md): `all`, `filter`, `set`, `full`,
  * and per poll cycle one array of the devices that changed, cut down per client filter and encoded
  * once per distinct filter. Bad frames are dropped as EVOK does, reported to ws-gateway-in ERROR hooks,
  * and answered with an error frame only when the server's `evokErrors` option is on.

@@ -26,12 +26,12 @@ export const invalidEnvelopeCloseCode = 1008;
 let nextSessionNumber = 1;
 
 /**
- * The ASNeG OPC UA WebSocket Gateway (the 8082 API, reference section 3): every logged-in client gets
+ * The ASNeG OPC UA WebSocket Gateway (the 8082 API, docs/protocols/opcua-asneg.md): every logged-in client gets
  * its own OPC UA session with its own identity, bound to its WebSocket connection; the gateway maps the
  * JSON services 1:1 onto node-opcua requests and pushes data changes and events.
  *
- * Options (fields of the ws-gateway-server node): `gatewayEndpoints` (allowed endpoint URLs, decision
- * 12, plus the endpoint of the ws-gateway-opcua node in `sources.opcua`, whose PKI its sessions use), `gatewayPkiFolder` (the gateway's client certificate), `gatewayMaxSessions` (per connection,
+ * Options (fields of the ws-gateway-server node): `gatewayEndpoints` (allowed endpoint URLs,
+ * plus the endpoint of the ws-gateway-opcua node in `sources.opcua`, whose PKI its sessions use), `gatewayPkiFolder` (the gateway's client certificate), `gatewayMaxSessions` (per connection,
  * default 10), `asnegNumbers`, `asnegTimestamps`.
  */
 export function createOpcuaGatewayDialect(context: DialectContext): Dialect {
@@ -39,7 +39,7 @@ export function createOpcuaGatewayDialect(context: DialectContext): Dialect {
   const allowed = AllowedEndpoints.parse(context.options.gatewayEndpoints);
   const folder = typeof context.options.gatewayPkiFolder === 'string' && context.options.gatewayPkiFolder.trim() ? context.options.gatewayPkiFolder.trim() : defaultGatewayPkiFolder();
   const pki = new ClientPki(folder);
-  // Decision 12: the server's ws-gateway-opcua endpoint is allowed too, and sessions to it use that
+  // Allowed endpoints: the server's ws-gateway-opcua endpoint is allowed too, and sessions to it use that
   // node's certificate and trust lists, so its server trusts the gateway as it trusts the node.
   const configured = context.sources.opcua?.options;
   const configuredPki = configured ? new ClientPki(configured.pkiFolder, configured.acceptUnknownServerCertificate === true) : undefined;
@@ -114,7 +114,7 @@ export function createOpcuaGatewayDialect(context: DialectContext): Dialect {
     sessions.set(id, new GatewaySession(id, client.id, header.ClientHandle, options, sessionPki, listenerFor(client, id, header.ClientHandle)));
   }
 
-  /** Only the connection that logged in may use a session (decision 6). */
+  /** Only the connection that logged in may use a session (ASNeG let any connection). */
   function ownSession(client: ClientSession, sessionId: string): GatewaySession | undefined {
     const session = sessions.get(sessionId);
     return session && session.owner === client.id ? session : undefined;

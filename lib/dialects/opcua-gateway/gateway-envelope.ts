@@ -1,7 +1,7 @@
 import { isJsonObject, scalarText, encodeStatusCode, type JsonObject, type JsonValue } from '../../opcua/json';
 import type { StatusCode } from 'node-opcua';
 
-/** The header of a gateway request, as read from the wire (reference section 3.1). */
+/** The header of a gateway request, as read from the wire (docs/protocols/opcua-asneg.md). */
 export interface GatewayHeader {
   MessageType: string;
   ClientHandle: string;
@@ -25,8 +25,8 @@ export function decodeEnvelope(text: string): Envelope {
   }
   if (!isJsonObject(parsed) || !isJsonObject(parsed.Header)) return { ok: false, reason: 'the message has no Header object' };
   const header = parsed.Header;
-  // The reference's tables spell the field ClientHandler; ASNeG only reads ClientHandle. Accepting the
-  // table spelling as an alias harms nobody (decision 3); answers always say ClientHandle.
+  // ASNeG's documentation spells the field ClientHandler; ASNeG only reads ClientHandle. Accepting the
+  // documented spelling as an alias harms nobody; answers always say ClientHandle.
   const handle = header.ClientHandle ?? header.ClientHandler;
   const messageType = readText(header.MessageType);
   const clientHandle = readText(handle);

@@ -22,8 +22,8 @@ function rules(defaults: Record<string, JsonValue>, required: string[]): DecodeR
 const forward = (session: GatewaySession, request: Structure): Promise<Structure> => session.perform<Structure>(request);
 
 /**
- * The services of reference section 3.4 with ASNeG's defaults (where they differ from node-opcua's) and
- * required fields. MonitoringMode defaults to Reporting (decision 5): clients written for ASNeG omit it
+ * The gateway services (docs/protocols/opcua-asneg.md) with ASNeG's defaults (where they differ from node-opcua's) and
+ * required fields. MonitoringMode defaults to Reporting, not ASNeG's Sampling: clients written for ASNeG omit it
  * and expect notifications.
  */
 export const gatewayServices: ReadonlyMap<string, ServiceDefinition> = new Map<string, ServiceDefinition>([

@@ -44,7 +44,7 @@ export type SessionState = 'connecting' | 'connected' | 'disconnected' | 'closed
 /**
  * One OPC UA session of one logged-in WebSocket client, with the client's own identity. It connects in
  * the background (the login is answered at once, as ASNeG does), says Connect or Disconnect, and
- * recovers (decision 13): node-opcua reconnects with back-off and recreates the subscriptions and
+ * recovers (ASNeG's do not): node-opcua reconnects with back-off and recreates the subscriptions and
  * monitored items; the client keeps the ids it was given and hears Disconnect, then Connect.
  */
 export class GatewaySession {
@@ -57,7 +57,7 @@ export class GatewaySession {
 
   constructor(
     readonly id: string,
-    /** The WebSocket session that logged in; only it may use this session (decision 6). */
+    /** The WebSocket session that logged in; only it may use this session (ASNeG let any connection). */
     readonly owner: string,
     /** The ClientHandle of the login, which every notification carries. */
     readonly clientHandle: string,

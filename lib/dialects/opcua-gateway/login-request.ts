@@ -29,7 +29,7 @@ const modes: ReadonlyMap<string, MessageSecurityMode> = new Map([
   ['SignAndEncrypt', MessageSecurityMode.SignAndEncrypt],
 ]);
 
-/** Decodes the login body (reference section 3.3, decisions 14 and 16 aside, which the dialect checks). */
+/** Decodes the login body; the allowed endpoints and the Basic128Rsa15 check are the dialect's (docs/protocols/opcua-asneg.md). */
 export function decodeLogin(body: JsonValue | undefined): LoginOptions {
   if (!isJsonObject(body)) throw invalid('Body must be an object');
   if (body.DiscoveryUrl === undefined) throw invalid('Body.DiscoveryUrl is missing');

@@ -16,9 +16,9 @@ export interface AsnegRefusal extends DialectError {
 }
 
 /**
- * Decodes one frame the way ASNeG's 8081 server reads it, minus its crashes (decision 9): what is not
+ * Decodes one frame the way ASNeG's 8081 server reads it, minus its crashes (it ended the process): what is not
  * a JSON object with a Header naming MessageType and ClientHandle (or the docs' `ClientHandler`,
- * decision 3) and with a Body is ignored, and the connection stays open. Scalars may be JSON numbers
+ * an alias that harms nobody) and with a Body is ignored, and the connection stays open. Scalars may be JSON numbers
  * or booleans; they are read as their text. A frame nested deeper than `maxDepth` is answered
  * BadEncodingLimitsExceeded (the status OPC UA decoders give for their nesting limit) when its header
  * can be read, and ignored otherwise; either way nothing nested that deeply reaches a flow.

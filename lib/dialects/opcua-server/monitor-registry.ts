@@ -9,7 +9,7 @@ export interface Registration {
 }
 
 /**
- * MONITORSTART registrations keyed by (connection, ClientHandle) (decision 7): two clients using the
+ * MONITORSTART registrations keyed by (connection, ClientHandle), not by handle alone: two clients using the
  * same handle never share one, and a connection's registrations end with it.
  */
 export class MonitorRegistry {

@@ -16,12 +16,12 @@ const DEFAULT_SAMPLING_INTERVAL = 250;
 /**
  * The ASNeG OPC UA WebSocket Server API (port 8081) over the variable list of a ws-gateway-opcua node:
  * VALUELIST, VALUEINFO, READ, WRITE, MONITORSTART / MONITORSTOP with MONITORUPDATE_MESSAGE pushes,
- * HISTORICALREAD (answered, decision 8) and ERROR for unknown types. Variable-level errors go in the
- * body's StatusCode, request-level ones in the header's (reference 4.2).
+ * HISTORICALREAD (answered; ASNeG never did) and ERROR for unknown types. Variable-level errors go in the
+ * body's StatusCode, request-level ones in the header's (docs/protocols/opcua-asneg.md).
  */
 export function createOpcuaServerDialect(context: DialectContext): Dialect {
   const endpoint: OpcuaEndpoint | undefined = context.sources.opcua;
-  // The same JSON of OPC UA values as the gateway (reference section 2), with decision 11's options.
+  // The same JSON of OPC UA values as the gateway, with the server's Numbers and Timestamps options.
   const format = jsonFormatFromOptions(context.options);
   const historyMax = positiveInteger(context.options.opcuaHistoryMax, DEFAULT_HISTORY_MAX);
   const monitors = new MonitorRegistry();
@@ -54,7 +54,7 @@ export function createOpcuaServerDialect(context: DialectContext): Dialect {
 
   function dataValueJson(value: DataValue): JsonValue {
     const json = encodeDataValue(value, format);
-    // Decision 4: a bad value without a Variant still encodes, with its status.
+    // A bad value without a Variant still encodes, with its status (ASNeG failed the whole answer).
     if (value.statusCode.isNotGood() && json.Status === undefined) json.Status = String(value.statusCode.value >>> 0);
     return json;
   }
@@ -222,7 +222,7 @@ export function createOpcuaServerDialect(context: DialectContext): Dialect {
 
   return {
     name: 'opcua-server',
-    // ASNeG always answers "json"; we echo it when offered (decision 2).
+    // ASNeG always answers "json"; we echo it only when the client offers it.
     subprotocols: ['json'],
     decode: (data: Buffer, isBinary: boolean) => decodeRequest(data, isBinary, maxDepth),
     handle,

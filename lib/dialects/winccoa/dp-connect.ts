@@ -11,7 +11,7 @@ import { encodeResult } from './results';
 const encodedValues = new WeakMap<TagValue, Map<string, string>>();
 
 /**
- * One DpConnect (section 3.3): a group connect over all its elements. Any change of any of its tags sends
+ * One DpConnect: a group connect over all its elements. Any change of any of its tags sends
  * the values of every element, as WinCC OA's dpConnect work function receives them all. Hotlinks are
  * conflated per connect under back-pressure (each carries the whole group, so the latest is enough).
  */

@@ -13,7 +13,7 @@ const earliest = Date.UTC(1900, 0, 1);
 const latest = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /**
- * DpGetPeriod (section 3.6): the history of each element between T1 and T2 from TagSpace.history (a
+ * DpGetPeriod: the history of each element between T1 and T2 from TagSpace.history (a
  * source's own archive, e.g. OPC UA HistoryRead, or the tag space's ring), plus `Count` values before T1
  * and after T2, shaped by `Ts`. Elements without values in the range are left out of `Values`.
  */

@@ -11,7 +11,7 @@ export function isCurrentValue(element: { config: string }): boolean {
   return element.config !== '_offline';
 }
 
-/** DpGet: the current values of the named elements, keyed by their full names (section 3.1). */
+/** DpGet: the current values of the named elements, keyed by their full names. */
 export async function dpGet(env: WinccoaEnvironment, body: Body): Promise<ResultBody> {
   const names = readStringList(body, 'Dps');
   const { elements, dropped } = resolveElements(env, names, defaultConfigs.get, isCurrentValue);

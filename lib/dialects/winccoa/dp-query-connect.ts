@@ -8,7 +8,7 @@ import { encodeResult } from './results';
 import { attributeOf, type JsonValue } from './values';
 
 /**
- * One DpQueryConnect (section 3.4), with dpQueryConnectSingle's semantics: the optional answer is the whole
+ * One DpQueryConnect, with dpQueryConnectSingle's semantics: the optional answer is the whole
  * table, every later message holds only the row that changed. Tags that appear later and match join in.
  * Rows are conflated per element under back-pressure, so a slow client still gets each element's latest row.
  */

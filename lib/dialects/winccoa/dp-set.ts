@@ -17,7 +17,7 @@ export function dpSetWaits(body: Body): boolean {
 }
 
 /**
- * DpSet (section 3.2): writes every named element through the tag space and resolves once every source
+ * DpSet: writes every named element through the tag space and resolves once every source
  * has confirmed. Only `_original.._value` is writable. Permissions are checked for all elements before
  * the first write, so a refused request writes nothing.
  */

@@ -1,6 +1,6 @@
 /**
  * WinCC OA element names: `System1:DP.element.path:config.detail.attribute`
- * (protocols/winccoa.md section 2). A single-leaf datapoint's root element is written with a trailing dot
+ * (docs/protocols/winccoa.md, 'Names'). A single-leaf datapoint's root element is written with a trailing dot
  * (`ExampleDP_Trend1.`); structured ones with dots (`pump_00001.value.speed`).
  */
 
@@ -33,7 +33,7 @@ export function isCanonicalElement(text: string): boolean {
 
 /**
  * The canonical element for what a client wrote, or undefined when it is no element name. A bare
- * datapoint name (`ExampleDP_Trend1`) means its root element, the lenient reading section 2 decides.
+ * datapoint name (`ExampleDP_Trend1`) means its root element: clients leave the dot out, and nothing else could be meant.
  */
 export function canonicalElement(text: string): string | undefined {
   if (canonicalElementPattern.test(text)) return text;

@@ -1,7 +1,7 @@
 import { TagError } from '../../tags';
 
 /**
- * Error numbers of results (protocols/winccoa.md section 8). Negative, so they never collide with WinCC
+ * Error numbers of results (docs/protocols/winccoa.md, 'Errors'). Negative, so they never collide with WinCC
  * OA's own positive error numbers; 0 and -2 are what the original itself sent.
  */
 export const WinccoaError = {

@@ -3,7 +3,7 @@ import { parseMapping, type MappingEntry } from './datapoints';
 import type { TimeZoneMode } from './time-format';
 import { WriteAccess } from './write-access';
 
-/** The ws-gateway-server fields of the winccoa dialect (protocols/winccoa.md section 8 options). */
+/** The ws-gateway-server fields of the winccoa dialect (docs/protocols/winccoa.md, 'Options'). */
 export interface WinccoaOptions {
   /** System name of every element, `System1` unless set. */
   system: string;

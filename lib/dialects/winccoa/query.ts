@@ -4,7 +4,7 @@ import { compileGlob, defaultGlobLimits, PatternError, type GlobMatcher, type Gl
 import { attributeOf, type JsonValue } from './values';
 
 /**
- * The SQL subset of DpQueryConnect (protocols/winccoa.md section 3.4):
+ * The SQL subset of DpQueryConnect (docs/protocols/winccoa.md, 'DpQueryConnect'):
  * `SELECT '<attr>'[, '<attr>'] FROM '<pattern>' [WHERE <condition>]`, the condition made of
  * `_DPT = "Type"` and comparisons of a quoted attribute with a literal, joined by AND / OR / & / | and
  * parentheses. Everything else is refused, so a client learns at once that its query is not served.

@@ -2,7 +2,7 @@ import { WinccoaError, WinccoaFailure } from './error-codes';
 
 /**
  * Field checks of requests. The original crashed (close 1011) on most bad arguments; we answer the
- * command's result with -3 instead (protocols/winccoa.md section 8.5).
+ * command's result with -3 instead (docs/protocols/winccoa.md, 'Decisions').
  */
 export type Body = Record<string, unknown>;
 

@@ -1,5 +1,5 @@
 /**
- * Times of the protocol (protocols/winccoa.md sections 3.6 and 5). Input: `yyyy-MM-ddTHH:mm:ss.SSS` in
+ * Times of the protocol (docs/protocols/winccoa.md, 'Decisions'). Input: `yyyy-MM-ddTHH:mm:ss.SSS` in
  * the server's zone (the documented form), parsed properly rather than the way Gson did: the fraction is a
  * fraction of a second, seconds and fraction may be left out, `Z` and offsets are honoured, and a number
  * means ms since the epoch. Output for Ts 2/4: the same documented form, always three fraction digits.

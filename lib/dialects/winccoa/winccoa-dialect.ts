@@ -35,7 +35,7 @@ const resultNames: Partial<Record<CommandName, string>> = {
 };
 
 /**
- * The WinCC OA WebSocket protocol of oa4j-wss (protocols/winccoa.md) over the tag space: every tag of
+ * The WinCC OA WebSocket protocol of oa4j-wss (docs/protocols/winccoa.md) over the tag space: every tag of
  * every source is a datapoint element. The client logs in with `?username=&password=` (or Basic auth)
  * after the upgrade; a failed login closes with 4000 and the original's reason.
  */

@@ -20,7 +20,7 @@ interface ZatoSession {
 const nothing: DecodeResult = { ok: true, messages: [] };
 
 /**
- * The channel side of Zato's WebSocket protocol (protocols/zato.md section 3), so that Zato clients
+ * The channel side of Zato's WebSocket protocol (docs/protocols/zato.md), so that Zato clients
  * and ws-gateway-client nodes in Zato mode can call services implemented as flows:
  *  - create-session against the server's authentication, answered with a token (zwsx.rspa);
  *  - invoke-service becomes a message whose type is the service name, so ws-gateway-in filters on

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { FORBIDDEN_TEXT, zatoId, zatoTimestamp, ZatoMsgType, type ZatoFrame } from '../../client/zato-wire';
 
-/** The frames a Zato channel sends (protocols/zato.md section 3.2), as text ready to go on the wire. */
+/** The frames a Zato channel sends (docs/protocols/zato.md), as text ready to go on the wire. */
 
 export function sessionReply(inReplyTo: string, token: string): string {
   return frame(ZatoMsgType.sessionReply, { status: 200, in_reply_to: inReplyTo }, { token });

@@ -19,7 +19,7 @@ const integerRanges: Partial<Record<DataType, [number, number]>> = {
 };
 
 /**
- * The JSON of one element of a built-in type (reference section 2.3): a string for numbers, booleans,
+ * The JSON of one element of a built-in type (docs/protocols/opcua-asneg.md): a string for numbers, booleans,
  * strings, DateTime, Guid and ByteString; an object for NodeId, QualifiedName, LocalizedText,
  * ExtensionObject, DataValue, Variant and DiagnosticInfo. Types ASNeG cannot encode (XmlElement,
  * StatusCode, Variant) are written the sane way rather than failing the whole response.

@@ -7,7 +7,7 @@ import { decodeVariant, encodeVariant } from './variant';
 /**
  * `{"Value", "Status"?, "SourceTimestamp"?, "ServerTimestamp"?, "SourcePicoSeconds"?, "ServerPicoSeconds"?}`
  * in that order. Status is omitted when Good, timestamps when null, pico-seconds when 0. A DataValue
- * without a value (a per-node error) is written `{"Value":{"Type":"0"},"Status":...}` (decision 4) instead
+ * without a value (a per-node error) is written `{"Value":{"Type":"0"},"Status":...}` instead
  * of failing the whole response as ASNeG does.
  */
 export function encodeDataValue(dataValue: DataValue, format: JsonFormat): JsonObject {

@@ -1,7 +1,7 @@
 import { JsonDecodeError, type JsonValue } from './json-value';
 
 /**
- * How scalars are written (decision 11 of the reference): doubles as the shortest text that reads back
+ * How scalars are written (docs/protocols/opcua-asneg.md): doubles as the shortest text that reads back
  * to the same value, or ASNeG's `%g` with 6 significant digits; timestamps in whole seconds (what the
  * Python clients parse) or with milliseconds.
  */
