@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TagSpace } from '../tags';
 import type { AuthPolicy } from '../server/auth';
 import type { ClientSession } from '../server/session';
@@ -94,6 +95,12 @@ export interface Dialect {
   /** The protocol's own error answer, or undefined where the protocol has none. */
   encodeError(error: DialectError, request?: DialectMessage): OutgoingFrame | undefined;
   close?(session: ClientSession, code: number, reason: string): void;
+  /**
+   * Plain HTTP requests to an own-port endpoint (EVOK serves REST on its WebSocket's port); `next` answers
+   * what the dialect does not serve (426 Upgrade Required). Path endpoints never call it: Node-RED's
+   * HTTP server routes their requests.
+   */
+  httpRequest?(request: IncomingMessage, response: ServerResponse, next: () => void): void;
   /** Releases what the dialect holds; the endpoint waits for a returned promise (e.g. OPC UA sessions closing). */
   dispose?(): void | Promise<void>;
 }

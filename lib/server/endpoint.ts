@@ -82,9 +82,21 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
       const server = listen.tls
         ? https.createServer({ cert: listen.tls.cert, key: listen.tls.key, passphrase: listen.tls.passphrase })
         : http.createServer();
-      server.on('request', (_request: http.IncomingMessage, response: http.ServerResponse) => {
-        response.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket', Connection: 'close' });
-        response.end('this endpoint speaks WebSocket only\n');
+      server.on('request', (request: http.IncomingMessage, response: http.ServerResponse) => {
+        const upgradeRequired = (): void => {
+          response.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket', Connection: 'close' });
+          response.end('this endpoint speaks WebSocket only\n');
+        };
+        // A dialect with its own HTTP API (EVOK's REST) serves it on the same port; the rest stays 426.
+        const httpRequest = this.dialect.httpRequest;
+        if (!httpRequest) return upgradeRequired();
+        try {
+          httpRequest.call(this.dialect, request, response, upgradeRequired);
+        } catch (error) {
+          this.log.error(`endpoint ${this.describe()}: HTTP ${request.method ?? '?'} ${request.url ?? '?'}: ${messageOf(error)}`);
+          if (!response.headersSent) response.writeHead(500);
+          response.end();
+        }
       });
       server.on('upgrade', this.onUpgrade);
       this.ownServer = server;
