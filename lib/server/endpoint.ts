@@ -38,6 +38,8 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
   private readonly handshakes = new Set<Duplex>();
   private readonly users = new WeakMap<object, string | undefined>();
   private readonly closeNotes = new WeakMap<ClientSession, string>();
+  /** Sessions flows heard a CONNECT of. */
+  private readonly announced = new WeakSet<ClientSession>();
   private readonly wss: WebSocket.Server;
   private readonly log: EndpointLogger;
   private readonly auth: AuthPolicy;
@@ -62,7 +64,12 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
       broadcast: (frame, key) => this.broadcastFrame(frameMessage(frame), key),
       options: options.dialectOptions ?? {},
       maxJsonDepth: this.limits.maxJsonDepth,
+      connected: (session) => this.announce(session),
     });
+    // A dialect whose clients inflate frames (Zato's \uXXXX escapes) brings its own default frame limit.
+    if (options.limits?.maxFrameBytes === undefined && this.dialect.defaultMaxFrameBytes !== undefined) {
+      this.limits = { ...this.limits, maxFrameBytes: this.dialect.defaultMaxFrameBytes };
+    }
     const accepted = new Set([...this.dialect.subprotocols, ...(options.subprotocols ?? [])]);
     this.wss = new WebSocket.Server({
       noServer: true,
@@ -238,7 +245,6 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
     }, this.limits.closeGraceMs);
     this.sessions.set(session.id, session);
     this.emit('clients', this.sessions.size);
-    let announced = false;
 
     ws.on('pong', () => { session.awaitingPong = false; });
     ws.on('error', (error) => {
@@ -257,17 +263,21 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
       const code = sent?.code ?? receivedCode;
       const reason = (sent?.reason ?? reasonBuffer.toString('utf8')) || this.closeNotes.get(session) || '';
       this.safely(session, () => this.dialect.close?.(session, code, reason));
-      if (announced) this.hooks.dispatch({ hook: 'CLOSE', session: session.info, payload: { code, reason } });
+      if (this.announced.has(session) || this.dialect.connectsInProtocol) this.hooks.dispatch({ hook: 'CLOSE', session: session.info, payload: { code, reason } });
       this.emit('clients', this.sessions.size);
     });
 
     // The dialect opens first: one that authenticates itself may name the user or refuse the client,
     // and flows hear only of clients that were let in.
     this.safely(session, () => this.dialect.open?.(session));
-    if (session.closeSent === undefined && session.isOpen) {
-      announced = true;
-      this.hooks.dispatch({ hook: 'CONNECT', session: session.info, payload: {} });
-    }
+    if (!this.dialect.connectsInProtocol) this.announce(session);
+  }
+
+  /** CONNECT to flows, once per session, and only while the client is still there and not being refused. */
+  private announce(session: ClientSession): void {
+    if (this.announced.has(session) || session.closeSent !== undefined || !session.isOpen || !this.sessions.has(session.id)) return;
+    this.announced.add(session);
+    this.hooks.dispatch({ hook: 'CONNECT', session: session.info, payload: {} });
   }
 
   private onMessage(session: ClientSession, data: Buffer, isBinary: boolean): void {
