@@ -21,6 +21,7 @@
 //   DEMO_LOG_LEVEL     Node-RED console log level (default "info")
 //   <simulator switch> e.g. DEMO_OPCUA=0, DEMO_MODBUS=0: run without that simulator
 //   DEMO_SIMULATORS_DIR  load the simulators from this folder instead of dist/demo/simulators (tests)
+//   DEMO_EVOK3_PORT    port of the EVOK 3 example server (default 8080, EVOK 3's own; WebSocket and REST)
 //   DEMO_USER_DIR      the Node-RED user directory instead of demo/user-dir (tests run the demo in a temp dir)
 // Security: the editor and admin API need the login DEMO_ADMIN (printed in the banner); other sites' pages
 // can neither call the admin API nor open the endpoints' WebSockets (docs/reliability/demo-security.md).
@@ -389,12 +390,13 @@ function writePackageJson(userDir) {
  */
 /**
  * The examples talk to the demo's own endpoints at their fixed ports (Node-RED 1880, the OPC UA demo
- * server 4840, the Modbus simulator 5020); when PORT, DEMO_OPCUA_PORT or DEMO_MODBUS_PORT move one of
- * them, the flows follow.
+ * server 4840, the Modbus simulator 5020, the EVOK 3 server 8080); when PORT, DEMO_OPCUA_PORT,
+ * DEMO_MODBUS_PORT or DEMO_EVOK3_PORT move one of them, the flows follow.
  */
 export function followDemoPort(flows, port, env = process.env) {
   const opcuaPort = env.DEMO_OPCUA_PORT ? parsePort(env.DEMO_OPCUA_PORT) : 4840;
   const modbusPort = env.DEMO_MODBUS_PORT ? parsePort(env.DEMO_MODBUS_PORT) : 5020;
+  const evok3Port = env.DEMO_EVOK3_PORT ? parsePort(env.DEMO_EVOK3_PORT) : 8080;
   const moveOpcua = (text) => text.replaceAll(`opc.tcp://${HOST}:4840`, `opc.tcp://${HOST}:${opcuaPort}`);
   return flows.map((node) => {
     if (node.type === 'ws-gateway-client' && typeof node.url === 'string') {
@@ -403,6 +405,8 @@ export function followDemoPort(flows, port, env = process.env) {
     if (node.type === 'ws-gateway-opcua' && typeof node.endpointUrl === 'string') return { ...node, endpointUrl: moveOpcua(node.endpointUrl) };
     if (node.type === 'ws-gateway-server' && typeof node.gatewayEndpoints === 'string') return { ...node, gatewayEndpoints: moveOpcua(node.gatewayEndpoints) };
     if (node.type === 'ws-gateway-modbus' && node.host === HOST && Number(node.port) === 5020) return { ...node, port: modbusPort };
+    // The EVOK 3 server listens on EVOK 3's own port 8080 (WebSocket and REST).
+    if (node.type === 'ws-gateway-server' && node.dialect === 'evok' && node.listen === 'port' && Number(node.port) === 8080) return { ...node, port: evok3Port };
     return node;
   });
 }

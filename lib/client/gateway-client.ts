@@ -73,6 +73,8 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
   private attemptAuthFailed = false;
   private authFailureReported = false;
   private authFailureText = '';
+  /** The text of a zwsx.merr on this socket: why the peer is about to drop it, for the close and waiting invokes. */
+  private peerRefusal: string | undefined;
   /** The last failure logged, so that retries failing the same way stay quiet. */
   private lastProblem: string | undefined;
   private readonly gate = new ReadyGate();
@@ -215,6 +217,7 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
     this.reconnectTimer = undefined;
     this.localClose = undefined;
     this.attemptAuthFailed = false;
+    this.peerRefusal = undefined;
     this.token = undefined;
     // During a run of refused logins the status stays "authentication failed": retrying does not fix it.
     if (!this.authFailureReported) this.setState('connecting', this.options.url);
@@ -348,6 +351,8 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
     if (msgType === ZatoMsgType.forbidden) {
       // Not a request (Zato hands it to MESSAGE by mistake): before the session it means bad credentials.
       const text = typeof frame.data === 'string' ? frame.data : FORBIDDEN_TEXT;
+      // The channel drops the socket without a close frame next (1006): keep its reason for what follows.
+      this.peerRefusal = text;
       if (!this.ready) this.onAuthFailed(text);
       else this.log.error(`${this.options.url}: refused by the server: ${clip(text)}`);
       return;
@@ -363,7 +368,8 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
     }
     const request: ServerRequest = { id, timestamp: metaString(meta, 'timestamp'), msgType };
     let claimed = false;
-    this.emitMessage(frame.data, msgType, request, () => { claimed = true; });
+    // A request without data is None to Zato; null here, never undefined in msg.payload.
+    this.emitMessage(frame.data ?? null, msgType, request, () => { claimed = true; });
     const answerNull = (): void => {
       this.write(clientResponseFrame(this.options, this.token, id, null)).catch((error: unknown) => this.log.warn(`client-response not sent: ${messageOf(error)}`));
     };
@@ -417,7 +423,7 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
     this.ready = false;
     this.stopTimers();
     this.sessionRequestId = undefined;
-    const closed = this.localClose ?? { code, reason };
+    const closed = this.localClose ?? { code, reason: reason || (this.peerRefusal === undefined ? '' : `refused by the server: ${this.peerRefusal}`) };
     this.pending.rejectAll(new ConnectionLostError(closed.code, closed.reason));
     this.claimed.clear();
     if (this.stopped) return;
@@ -508,7 +514,8 @@ function toReply(frame: ZatoFrame, inReplyTo: string): InvokeReply {
     is_ok: status === 200,
     msg_type: metaString(frame.meta, 'msg_type') ?? '',
     timestamp: metaString(frame.meta, 'timestamp') ?? '',
-    data: frame.data,
+    // Zato leaves data out of an empty answer; its client gives None, flows get null (not undefined).
+    data: frame.data ?? null,
   };
   const errorMessage = metaString(frame.meta, 'error_message');
   if (errorMessage !== undefined) reply.error_message = errorMessage;

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TagSpace } from '../tags';
 import type { AuthPolicy } from '../server/auth';
 import type { ClientSession } from '../server/session';
@@ -14,6 +15,8 @@ export interface DialectMessage {
   handle?: string | number;
   /** Device type of EVOK-like requests, for ws-gateway-in filters. */
   deviceType?: string;
+  /** The id of the server's own request this message answers (Zato client-response), for flows to correlate. */
+  inReplyTo?: string;
 }
 
 export type DialectErrorCode =
@@ -66,6 +69,11 @@ export interface DialectContext {
   /** Dialect-specific options from the server configuration. */
   options: Readonly<Record<string, unknown>>;
   /**
+   * For dialects that `connectsInProtocol`: the client is now connected in the protocol's sense (Zato:
+   * create-session succeeded), so flows get the CONNECT event. A second call for a session does nothing.
+   */
+  connected(session: ClientSession): void;
+  /**
    * Deepest JSON nesting a request may have (EndpointLimits.maxJsonDepth); each dialect checks it in
    * `decode` with `jsonDepthExceeds` and answers a deeper frame with its own error. Default 64.
    */
@@ -85,6 +93,14 @@ export interface Dialect {
    * the endpoint then admits every client at the upgrade and the dialect checks `context.auth` in `open`.
    */
   readonly authenticatesItself?: boolean;
+  /**
+   * True when a client counts as connected only after a protocol step (Zato's create-session): the
+   * endpoint then fires CONNECT when the dialect calls `context.connected`, not at socket open, and
+   * fires CLOSE for every client, connected or not (as Zato's channel calls its disconnect hook).
+   */
+  readonly connectsInProtocol?: boolean;
+  /** EndpointLimits.maxFrameBytes when the server sets none (the general default is 1 MiB). */
+  readonly defaultMaxFrameBytes?: number;
   open?(session: ClientSession): void;
   /** `session` lets protocols with their own session state (Zato tokens) check a frame against it. */
   decode(data: Buffer, isBinary: boolean, session?: ClientSession): DecodeResult;
@@ -99,6 +115,12 @@ export interface Dialect {
   /** The protocol's own error answer, or undefined where the protocol has none. */
   encodeError(error: DialectError, request?: DialectMessage): OutgoingFrame | undefined;
   close?(session: ClientSession, code: number, reason: string): void;
+  /**
+   * Plain HTTP requests to an own-port endpoint (EVOK serves REST on its WebSocket's port); `next` answers
+   * what the dialect does not serve (426 Upgrade Required). Path endpoints never call it: Node-RED's
+   * HTTP server routes their requests.
+   */
+  httpRequest?(request: IncomingMessage, response: ServerResponse, next: () => void): void;
   /** Releases what the dialect holds; the endpoint waits for a returned promise (e.g. OPC UA sessions closing). */
   dispose?(): void | Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { decodePoint, encodePoint, expandProfile, type Circuit, type Point } from './circuits';
-import { ModbusError, ModbusLine, type LineOptions, type LineStatus, type WriteRequest } from './line';
+import { ModbusError, ModbusLine, type LineOptions, type LineStatus, type Transport, type WriteRequest } from './line';
 import { planBlocks, type ReadBlock } from './plan';
 import type { DeviceProfile, Table } from './profile';
 
@@ -18,6 +18,8 @@ export interface GatewayOptions {
   pollIntervalMs?: number;
   /** Longest pause between polls of a unit that does not answer (doubling from the poll interval). */
   backoffMaxMs?: number;
+  /** The product the units make up (a Neuron L533), for clients that ask what they talk to (EVOK device_info). */
+  product?: { family: string; model: string };
 }
 
 /** The properties of one circuit that changed in a poll cycle. */
@@ -63,6 +65,8 @@ interface UnitState {
   kicked: boolean;
   /** Slow blocks a write touched: read in the next cycle whatever their rate, so the change shows at once. */
   dirty: Set<ReadBlock>;
+  /** Date.now() of the end of the last cycle that read every due block. */
+  lastReadAt: number | undefined;
 }
 
 /**
@@ -73,14 +77,18 @@ interface UnitState {
  */
 export class ModbusGateway extends EventEmitter<GatewayEvents> {
   readonly line: ModbusLine;
+  readonly transport: Transport;
+  readonly product: { family: string; model: string } | undefined;
   private readonly units = new Map<number, UnitState>();
-  private readonly pollIntervalMs: number;
+  readonly pollIntervalMs: number;
   private readonly backoffMaxMs: number;
   private running = false;
 
   constructor(options: GatewayOptions) {
     super();
     this.line = new ModbusLine(options.line);
+    this.transport = options.line.transport;
+    this.product = options.product;
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
     this.backoffMaxMs = options.backoffMaxMs ?? 30_000;
     for (const config of options.units) {
@@ -99,6 +107,7 @@ export class ModbusGateway extends EventEmitter<GatewayEvents> {
         wake: undefined,
         kicked: false,
         dirty: new Set(),
+        lastReadAt: undefined,
       });
     }
     this.line.on('status', (status) => this.emit('status', status));
@@ -134,6 +143,16 @@ export class ModbusGateway extends EventEmitter<GatewayEvents> {
 
   unitStatus(unit: number): UnitStatus | undefined {
     return this.units.get(unit)?.status;
+  }
+
+  /** When the unit last answered a whole poll cycle (Date.now()); undefined before the first. */
+  lastReadAt(unit: number): number | undefined {
+    return this.units.get(unit)?.lastReadAt;
+  }
+
+  /** The profile model of a unit (`B-1000`, `E-4Ai4Ao`, `generic`). */
+  unitModel(unit: number): string | undefined {
+    return this.units.get(unit)?.config.profile.model;
   }
 
   cyclesOf(unit: number): number {
@@ -233,6 +252,7 @@ export class ModbusGateway extends EventEmitter<GatewayEvents> {
         this.report(state);
         state.cycles++;
         state.lastCompleted = cycleNumber;
+        state.lastReadAt = Date.now();
         this.emit('cycle', state.config.unit);
         if (!state.kicked) await this.pause(state, this.pollIntervalMs, true);
       } catch (error) {

@@ -89,6 +89,8 @@ export interface DeviceProfile {
 /** A multi-unit product (a Neuron L533 is three groups, each its own Modbus unit). */
 export interface ProductProfile {
   model: string;
+  /** The product line (Unipi `Neuron`), reported to EVOK clients as device_info.family. */
+  family?: string;
   description?: string;
   units: Array<{ unit: number; profile: string }>;
 }

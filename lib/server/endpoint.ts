@@ -45,6 +45,8 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
   private readonly handshakes = new Set<Duplex>();
   private readonly users = new WeakMap<object, string | undefined>();
   private readonly closeNotes = new WeakMap<ClientSession, string>();
+  /** Sessions flows heard a CONNECT of. */
+  private readonly announced = new WeakSet<ClientSession>();
   private readonly wss: WebSocket.Server;
   private readonly log: EndpointLogger;
   /** Events about one client (refused frames, busy, socket errors): rate-limited per client and reason. */
@@ -76,7 +78,12 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
       broadcast: (frame, key) => this.broadcastFrame(frameMessage(frame), key),
       options: options.dialectOptions ?? {},
       maxJsonDepth: this.limits.maxJsonDepth,
+      connected: (session) => this.announce(session),
     });
+    // A dialect whose clients inflate frames (Zato's \uXXXX escapes) brings its own default frame limit.
+    if (options.limits?.maxFrameBytes === undefined && this.dialect.defaultMaxFrameBytes !== undefined) {
+      this.limits = { ...this.limits, maxFrameBytes: this.dialect.defaultMaxFrameBytes };
+    }
     const accepted = new Set([...this.dialect.subprotocols, ...(options.subprotocols ?? [])]);
     this.wss = new WebSocket.Server({
       noServer: true,
@@ -96,9 +103,21 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
       const server = listen.tls
         ? https.createServer({ cert: listen.tls.cert, key: listen.tls.key, passphrase: listen.tls.passphrase })
         : http.createServer();
-      server.on('request', (_request: http.IncomingMessage, response: http.ServerResponse) => {
-        response.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket', Connection: 'close' });
-        response.end('this endpoint speaks WebSocket only\n');
+      server.on('request', (request: http.IncomingMessage, response: http.ServerResponse) => {
+        const upgradeRequired = (): void => {
+          response.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket', Connection: 'close' });
+          response.end('this endpoint speaks WebSocket only\n');
+        };
+        // A dialect with its own HTTP API (EVOK's REST) serves it on the same port; the rest stays 426.
+        const httpRequest = this.dialect.httpRequest;
+        if (!httpRequest) return upgradeRequired();
+        try {
+          httpRequest.call(this.dialect, request, response, upgradeRequired);
+        } catch (error) {
+          this.log.error(`endpoint ${this.describe()}: HTTP ${request.method ?? '?'} ${request.url ?? '?'}: ${messageOf(error)}`);
+          if (!response.headersSent) response.writeHead(500);
+          response.end();
+        }
       });
       server.on('upgrade', this.onUpgrade);
       this.ownServer = server;
@@ -244,7 +263,6 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
     }, this.limits, this.limits.closeGraceMs);
     this.sessions.set(session.id, session);
     this.emit('clients', this.sessions.size);
-    let announced = false;
 
     ws.on('pong', () => { session.awaitingPong = false; });
     ws.on('error', (error) => {
@@ -264,17 +282,21 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
       const reason = (sent?.reason ?? reasonBuffer.toString('utf8')) || this.closeNotes.get(session) || '';
       this.safely(session, () => this.dialect.close?.(session, code, reason));
       this.clientLog.release(this.clientLabel(session));
-      if (announced) this.hooks.dispatch({ hook: 'CLOSE', session: session.info, payload: { code, reason } });
+      if (this.announced.has(session) || this.dialect.connectsInProtocol) this.hooks.dispatch({ hook: 'CLOSE', session: session.info, payload: { code, reason } });
       this.emit('clients', this.sessions.size);
     });
 
     // The dialect opens first: one that authenticates itself may name the user or refuse the client,
     // and flows hear only of clients that were let in.
     this.safely(session, () => this.dialect.open?.(session));
-    if (session.closeSent === undefined && session.isOpen) {
-      announced = true;
-      this.hooks.dispatch({ hook: 'CONNECT', session: session.info, payload: {} });
-    }
+    if (!this.dialect.connectsInProtocol) this.announce(session);
+  }
+
+  /** CONNECT to flows, once per session, and only while the client is still there and not being refused. */
+  private announce(session: ClientSession): void {
+    if (this.announced.has(session) || session.closeSent !== undefined || !session.isOpen || !this.sessions.has(session.id)) return;
+    this.announced.add(session);
+    this.hooks.dispatch({ hook: 'CONNECT', session: session.info, payload: {} });
   }
 
   private onMessage(session: ClientSession, data: Buffer, isBinary: boolean): void {

@@ -27,7 +27,7 @@ interface GatewayInMessage extends NodeMessage {
   hook: HookDelivery['hook'];
   payload: unknown;
   _session: HookDelivery['session'];
-  gateway: { dialect: string; type: string; handle?: string | number; request?: string };
+  gateway: { dialect: string; type: string; handle?: string | number; request?: string; inReplyTo?: string };
   topic?: string;
 }
 
@@ -94,6 +94,7 @@ export = function registerGatewayIn(RED: NodeAPI): void {
         };
         if (delivery.hook === 'ERROR' && delivery.message?.type) msg.gateway.request = delivery.message.type;
         if (delivery.message?.handle !== undefined) msg.gateway.handle = delivery.message.handle;
+        if (delivery.message?.inReplyTo !== undefined) msg.gateway.inReplyTo = delivery.message.inReplyTo;
         if (delivery.message?.topic !== undefined) msg.topic = delivery.message.topic;
         node.send(msg);
       },

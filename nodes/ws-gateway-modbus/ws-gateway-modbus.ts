@@ -52,6 +52,7 @@ export = function registerModbus(RED: NodeAPI): void {
         units: unitsOf(config),
         pollIntervalMs: nonNegative(config.pollIntervalMs, 100),
         backoffMaxMs: positive(config.backoffMaxSeconds, 30) * 1000,
+        product: productOf(config),
       });
       node.gateway = gateway;
       const away = new Map<number, string>();
@@ -125,6 +126,14 @@ function transportOf(config: ModbusDef): Transport {
   const port = Number(config.port);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`invalid port ${String(config.port)}`);
   return { kind: config.transport === 'rtu-tcp' ? 'rtu-tcp' : 'tcp', host: config.host || '127.0.0.1', port };
+}
+
+/** The product a shipped product profile describes (family and model), for EVOK's device_info. */
+function productOf(config: ModbusDef): { family: string; model: string } | undefined {
+  const name = config.profile || 'neuron-l533';
+  if (name === 'generic') return undefined;
+  const loaded = loadShippedProfile(name);
+  return isProduct(loaded) ? { family: loaded.family ?? '', model: loaded.model } : undefined;
 }
 
 /** The units and their profiles: a product brings its own units; a board or generic profile goes on each listed unit. */

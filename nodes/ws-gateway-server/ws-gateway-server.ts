@@ -94,7 +94,8 @@ export = function registerGatewayServer(RED: NodeAPI): void {
         httpNodeAuth: listen.kind === 'path' && config.useHttpNodeAuth !== false && isHttpNodeAuth(settings.httpNodeAuth) ? settings.httpNodeAuth : undefined,
         verifyClient: settings.webSocketNodeVerifyClient,
         limits: {
-          maxFrameBytes: positive(config.maxFrameBytes, 1024 * 1024),
+          // Empty: the dialect's default (1 MiB; Zato 4 MiB, since its clients escape non-ASCII text).
+          ...frameLimit(config.maxFrameBytes),
           maxClients: positive(config.maxClients, 100),
           maxInFlight: positive(config.maxInFlight, 16),
           maxQueued: nonNegative(settings.wsGatewayServerMaxQueued as number | string | undefined, 256),
@@ -199,6 +200,11 @@ function hardCap(settings: GatewaySettings): { outboundHardCapBytes?: number } {
 
 function splitList(text: string | undefined): string[] {
   return (text ?? '').split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+}
+
+function frameLimit(value: number | string | undefined): { maxFrameBytes?: number } {
+  const number = Number(value);
+  return value !== undefined && value !== '' && Number.isFinite(number) && number > 0 ? { maxFrameBytes: number } : {};
 }
 
 function positive(value: number | string | undefined, fallback: number): number {

@@ -9,6 +9,7 @@ import { runtimeTags } from '../../nodes/shared/runtime-tags';
 import { NeuronSimulator } from '../../demo/modbus/neuron-simulator';
 import { evokFlow } from '../fixtures/flows/evok-flows';
 import { collect, gatewayNodes, helper, wsUrl } from '../support/node-red';
+import { freePort } from '../support/ports';
 import { waitFor } from '../support/wait';
 import { TestClient } from '../support/ws-client';
 
@@ -211,5 +212,24 @@ describe('ws-gateway-modbus + ws-gateway-server (evok) in Node-RED', () => {
     await helper.setFlows([{ id: 'flow', type: 'tab' }], 'full');
     assert.equal(space.historyOf('neuron/ai/1_01'), undefined);
     assert.equal(space.historyOf('neuron/ro/2_04'), undefined);
+  });
+  it('an own-port server in v3 shapes serves REST on its port and tells device_info from the Modbus node\'s product', async () => {
+    const port = await freePort();
+    await load(evokFlow(sim.port, { listen: 'port', host: '127.0.0.1', port, evokShapes: 'v3' }));
+    const base = `http://127.0.0.1:${port}`;
+    let info: DeviceObject | undefined;
+    for (let attempt = 0; attempt < 100 && !info; attempt++) {
+      const response = await fetch(`${base}/rest/device_info/all`).catch(() => undefined);
+      if (response?.status === 200) info = ((await response.json()) as DeviceObject[])[0];
+      else await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.deepEqual(info, { dev: 'device_info', family: 'Neuron', model: 'L533', sn: 0, board_count: 3, circuit: 'L533' });
+    const client = await TestClient.open(`ws://127.0.0.1:${port}/ws`);
+    clients.push(client);
+    client.send({ cmd: 'full', dev: 'run', circuit: 'alias' });
+    let run = await client.nextJson<DeviceObject | DeviceObject[]>();
+    // First-cycle events may come before the answer.
+    while (Array.isArray(run)) run = await client.nextJson<DeviceObject | DeviceObject[]>();
+    assert.deepEqual(run, { dev: 'run', circuit: 'alias', save: false, aliases: {} });
   });
 });

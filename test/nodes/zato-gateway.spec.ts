@@ -3,7 +3,8 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import type { Node, NodeInitializer } from 'node-red';
 import type { FlowNode } from '../fixtures/flows/raw-flows';
 import { clientNodes } from '../support/client-nodes';
-import { collect, helper, wsUrl } from '../support/node-red';
+import { collect, gatewayNodes, helper, wsUrl } from '../support/node-red';
+import { helperNode, inNode, serverNode } from '../fixtures/flows/raw-flows';
 import { readExample, type ExampleFlow } from '../support/examples';
 import { waitFor } from '../support/wait';
 import { TestClient } from '../support/ws-client';
@@ -130,5 +131,42 @@ describe('examples/client-plain-echo.json: a plain ws-gateway-client on the raw 
     assert.equal(events[1].hook, 'MESSAGE');
     assert.deepEqual(events[1].payload, { hello: 'echo', n: 1 });
     assert.deepEqual(events[1].ctx, { type: 'message', data: { hello: 'echo', n: 1 } });
+  });
+});
+
+describe('a zato server in Node-RED: flows see the hooks as Zato 3.2 fires them and the clients\' answers', () => {
+  before(async () => { await helper.startServer(); });
+  afterEach(async () => { await helper.unload(); });
+  after(async () => { await helper.stopServer(); });
+
+  it('CONNECT only after create-session; a broadcast\'s answers arrive as MESSAGE with msg.gateway.inReplyTo', async () => {
+    await helper.load(gatewayNodes, [
+      { id: 'flow', type: 'tab' },
+      serverNode({ path: '/zato-hooks', dialect: 'zato' }),
+      inNode('in', { hookError: false }, ['sink']),
+      helperNode('sink'),
+    ]);
+    const seen = collect('sink');
+    const client = await TestClient.open(wsUrl('/zato-hooks'));
+    try {
+      const frame = (meta: Record<string, unknown>, data?: unknown): Record<string, unknown> => ({ meta: { timestamp: '2024-05-01T10:00:00.123456', ...meta }, data });
+      client.send(frame({ action: 'create-session', id: 'hand.1', token: null, username: null, secret: null }, {}));
+      const session = await client.nextJson<{ meta: { msg_type: string }; data: { token: string } }>();
+      assert.equal(session.meta.msg_type, 'zwsx.rspa');
+      await waitFor(() => seen.some((msg) => msg.hook === 'CONNECT'), 'CONNECT');
+      const server = helper.getNode('srv') as Node & { endpoint?: { broadcast(payload: unknown): number } };
+      assert.equal(server.endpoint?.broadcast({ question: 'level?' }), 1);
+      const request = await client.nextJson<{ meta: { id: string; msg_type: string } }>();
+      assert.equal(request.meta.msg_type, 'zwsx.rqc');
+      client.send(frame({ action: 'client-response', id: 'hand.2', token: session.data.token, in_reply_to: request.meta.id }, { response: { level: 3 } }));
+      await waitFor(() => seen.some((msg) => msg.hook === 'MESSAGE'), 'the answer as MESSAGE');
+      const answer = seen.find((msg) => msg.hook === 'MESSAGE');
+      assert.deepEqual(answer?.payload, { level: 3 });
+      assert.deepEqual(answer?.gateway, { dialect: 'zato', type: 'client-response', inReplyTo: request.meta.id });
+      assert.equal(seen[0].hook, 'CONNECT');
+    } finally {
+      await client.close();
+    }
+    await waitFor(() => seen.some((msg) => msg.hook === 'CLOSE'), 'CLOSE');
   });
 });

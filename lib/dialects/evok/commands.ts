@@ -178,9 +178,15 @@ function stepsFor(devices: EvokDevices, circuit: Circuit, args: Record<string, u
     case 'wd':
       if (args.value !== undefined) writePoint('value', onOff(args.value));
       if (args.timeout !== undefined) writePoint('timeout', integer(args.timeout, 'timeout', 0, 0xffff));
-      if (args.nv_save !== undefined && onOff(args.nv_save) === 1) {
-        if (feature?.nvSaveCoil === undefined) throw new BadValue('has no nv_save');
-        write({ fc: 5, address: feature.nvSaveCoil, value: true });
+      if (args.nv_save !== undefined) {
+        // As EVOK: a value that differs from the flag last set pulses the board's save coil, and the
+        // watchdog object reports the new flag from then on (the board has no register to read it from).
+        const flag = onOff(args.nv_save);
+        if (flag !== devices.nvSaveOf(circuit)) {
+          if (feature?.nvSaveCoil === undefined) throw new BadValue('has no nv_save');
+          write({ fc: 5, address: feature.nvSaveCoil, value: true });
+          steps.push(async () => { devices.setNvSave(circuit, flag); });
+        }
       }
       if (args.reset !== undefined && onOff(args.reset) === 1) {
         if (feature?.resetCoil === undefined) throw new BadValue('has no reset');

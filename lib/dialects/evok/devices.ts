@@ -22,6 +22,8 @@ export class EvokDevices {
   private readonly aliases = new Map<string, Circuit>();
   private readonly aliasOf = new Map<Circuit, string>();
   private readonly counterDisabled = new Set<Circuit>();
+  /** Watchdogs whose last `nv_save` was 1: EVOK reports the flag it was last set to, not a register. */
+  private readonly nvSaved = new Set<Circuit>();
   private readonly pending = new Map<Circuit, NodeJS.Timeout>();
   /** Circuits whose in-memory state changed since the last report of their unit. */
   readonly touched = new Set<Circuit>();
@@ -70,6 +72,29 @@ export class EvokDevices {
       this.aliases.set(alias, circuit);
       this.aliasOf.set(circuit, alias);
     }
+    this.touched.add(circuit);
+  }
+
+  /** Every alias and the circuit it names, in the order they were set. */
+  aliasEntries(): Array<[string, Circuit]> {
+    return [...this.aliases];
+  }
+
+  /** Takes an alias away from its circuit; false when no circuit has it. */
+  removeAlias(alias: string): boolean {
+    const circuit = this.aliases.get(alias);
+    if (!circuit) return false;
+    this.setAlias(circuit, '');
+    return true;
+  }
+
+  nvSaveOf(circuit: Circuit): 0 | 1 {
+    return this.nvSaved.has(circuit) ? 1 : 0;
+  }
+
+  setNvSave(circuit: Circuit, on: 0 | 1): void {
+    if (on) this.nvSaved.add(circuit);
+    else this.nvSaved.delete(circuit);
     this.touched.add(circuit);
   }
 
@@ -180,7 +205,7 @@ export class EvokDevices {
         break;
       case 'wd':
         object = { dev, circuit: circuit.id, value: value === undefined ? null : value & 1, timeout: this.value(circuit, 'timeout') ?? null,
-          was_wd_reset: value === undefined ? null : (value >> 1) & 1, nv_save: 0, glob_dev_id: glob };
+          was_wd_reset: value === undefined ? null : (value >> 1) & 1, nv_save: this.nvSaveOf(circuit), glob_dev_id: glob };
         break;
       case 'register':
         object = { dev, circuit: circuit.id, value: value ?? null, glob_dev_id: glob };

@@ -8,6 +8,7 @@ import { filterKey, parseFilter, passes, type DeviceFilter, type EvokShape } fro
 import { pyJson } from './py-json';
 import { createRestHandler } from './rest';
 import './sources';
+import { allObjects, isSystemDev, planRunSet, systemObject, type SystemDev } from './system-devices';
 import { valueProblem } from '../../tags';
 import { depthLimitOf, jsonDepthExceeds, tooDeepMessage } from '../../util/json-depth';
 
@@ -30,6 +31,8 @@ const eventedPoints: Record<Circuit['kind'], readonly string[]> = {
 
 type Decoded =
   | { cmd: 'all' }
+  | { cmd: 'full-system'; object: () => Record<string, unknown> }
+  | { cmd: 'set-run'; apply: () => void }
   | { cmd: 'filter'; filter: DeviceFilter }
   | { cmd: 'full'; circuit: Circuit }
   | { cmd: 'set'; plan: Extract<SetPlan, { ok: true }> };
@@ -94,7 +97,8 @@ export function createEvokDialect(context: DialectContext): Dialect {
   gateway?.on('cycle', onCycle);
   const maxDepth = depthLimitOf(context);
   const maxValueBytes = context.tags.maxValueBytes;
-  const unmount = context.sources.evokHttp?.mount(createRestHandler(devices, restRoot(context.options.path), context.auth, (text) => context.log.warn(text), { maxDepth, maxValueBytes }));
+  const rest = createRestHandler(devices, restRoot(context.options.path), context.auth, (text) => context.log.warn(text), { maxDepth, maxValueBytes });
+  const unmount = context.sources.evokHttp?.mount(rest);
 
   function refuse(code: DialectError['code'], message: string, request?: unknown): DecodeResult {
     const error: EvokError = { code, message, request };
@@ -123,12 +127,13 @@ export function createEvokDialect(context: DialectContext): Dialect {
       if (r.cmd === 'all') return accept({ cmd: 'all' }, { type: 'all', payload: request });
       if (r.cmd === 'filter') {
         if (!Array.isArray(r.devices)) return refuse('bad-request', 'filter needs "devices": a list of device types', request);
-        const filter = parseFilter(r.devices);
+        const filter = parseFilter(r.devices, shape);
         if (!filter) return refuse('bad-request', `no known device type in ${JSON.stringify(r.devices)}; the filter stays as it was`, request);
         return accept({ cmd: 'filter', filter }, { type: 'filter', payload: request });
       }
       if (r.cmd !== 'set' && r.cmd !== 'full') return refuse('unknown-type', `unknown cmd ${JSON.stringify(r.cmd)}`, request);
       if (r.dev === undefined || r.circuit === undefined) return refuse('bad-request', `${r.cmd} needs dev and circuit`, request);
+      if (shape === 'v3' && isSystemDev(r.dev)) return decodeSystem(r.dev, r, request);
       const found = devices.find(r.dev, r.circuit);
       if ('error' in found) return refuse('bad-request', found.error, request);
       const circuit = found.circuit;
@@ -146,7 +151,13 @@ export function createEvokDialect(context: DialectContext): Dialect {
       if (!decoded) return;
       switch (decoded.cmd) {
         case 'all':
-          session.send(pyJson(devices.ordered.map((circuit) => devices.object(circuit))));
+          session.send(pyJson(allObjects(devices, true)));
+          return;
+        case 'full-system':
+          session.send(pyJson(decoded.object()));
+          return;
+        case 'set-run':
+          decoded.apply();
           return;
         case 'filter':
           if (filters.has(session)) filters.set(session, decoded.filter);
@@ -163,6 +174,10 @@ export function createEvokDialect(context: DialectContext): Dialect {
             throw new Error(`set ${decoded.plan.circuit.kind} ${decoded.plan.circuit.id} ${what}: ${reason}`);
           }
       }
+    },
+    /** REST on an own-port server: EVOK serves it on the WebSocket's port (Node-RED's httpNode does it otherwise). */
+    httpRequest(request, response, next) {
+      rest(request, response, next);
     },
     encodeOutgoing(payload: unknown): OutgoingFrame {
       if (Buffer.isBuffer(payload) || typeof payload === 'string') return payload;
@@ -185,6 +200,18 @@ export function createEvokDialect(context: DialectContext): Dialect {
       filters.clear();
     },
   };
+
+  /** `full` and `set` of the v3 devices that are no circuit (run, device_info, modbus_slave). */
+  function decodeSystem(dev: SystemDev, r: Record<string, unknown>, request: unknown): DecodeResult {
+    const circuit = String(r.circuit);
+    if (!systemObject(devices, dev, circuit)) return refuse('bad-request', `no ${dev} with circuit ${JSON.stringify(r.circuit)}`, request);
+    const about = { payload: request, topic: `${dev}/${circuit}`, deviceType: dev };
+    if (r.cmd === 'full') return accept({ cmd: 'full-system', object: () => systemObject(devices, dev, circuit) ?? {} }, { type: 'full', ...about });
+    if (dev !== 'run') return refuse('bad-request', `${dev} ${circuit} cannot be set`, request);
+    const plan = planRunSet(devices, r);
+    if (!plan.ok) return refuse('bad-request', plan.error, request);
+    return accept({ cmd: 'set-run', apply: plan.apply }, { type: 'set', ...about });
+  }
 
   function accept(decoded: Decoded, message: DialectMessage): DecodeResult {
     decodedOf.set(message, decoded);

@@ -48,16 +48,35 @@ export function emittedDev(kind: CircuitKind, shape: EvokShape): string {
 /** A client's filter: `all` (default) or the kinds it receives. */
 export type DeviceFilter = 'all' | ReadonlySet<CircuitKind>;
 
+/** Names EVOK 3 accepts in a filter (type names and their alternatives), compared exactly as it does. */
+const v3FilterNames = new Set(['ro', 'do', 'di', 'ai', 'ao', 'sensor', 'owbus', 'ds2408', 'modbus_slave', 'board', 'led', 'watchdog', 'register',
+  'data_point', 'tcp_bus', 'serial_bus', 'device_info', 'owpower', 'run', 'nv_save', 'digitalinput', 'input', 'digitaloutput', 'output', 'relay',
+  'analoginput', 'analogoutput', 'wd', 'temp']);
+
+/** The kinds whose v3 objects carry exactly this `dev`: what a v3 filter entry lets through. */
+const v3Emitted: ReadonlyMap<string, CircuitKind> = new Map(kindOrder.map((kind) => [emittedDev(kind, 'v3'), kind]));
+
 /**
  * The filter a `filter` command leaves: `["default", ...]` = everything, `[]` = nothing, unknown names
  * dropped; undefined when a non-empty list holds no valid name (the old filter stays).
+ *
+ * In the v3 shape an entry matches the `dev` objects carry, by exact (case-sensitive) comparison, as EVOK 3
+ * does: `relay` is accepted but lets nothing through, since v3 objects say `ro` or `do`. The seed and v2
+ * shapes match by canonical type instead (`relay` gets relays and digital outputs, `input` gets `di`).
  */
-export function parseFilter(devices: readonly unknown[]): DeviceFilter | undefined {
+export function parseFilter(devices: readonly unknown[], shape: EvokShape = 'seed'): DeviceFilter | undefined {
   if (devices.length > 0 && devices[0] === 'default') return 'all';
   const kinds = new Set<CircuitKind>();
   let valid = 0;
   for (const name of devices) {
     if (typeof name !== 'string') continue;
+    if (shape === 'v3') {
+      if (!v3FilterNames.has(name)) continue;
+      valid++;
+      const kind = v3Emitted.get(name);
+      if (kind) kinds.add(kind);
+      continue;
+    }
     const matched = kindsOfDev(name);
     if (matched) {
       valid++;

@@ -2,10 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Circuit } from '../../modbus';
 import { authenticate, type AuthPolicy } from '../../server/auth';
 import { planSet, runPlan, SetFailure } from './commands';
-import type { EvokDevices } from './devices';
+import type { DeviceObject, EvokDevices } from './devices';
 import { kindsOfDev } from './names';
 import { pyJson } from './py-json';
 import type { HttpHandler } from './sources';
+import { allObjects, isSystemDev, planRunSet, runObject, systemObject, systemObjects } from './system-devices';
 import { measureValue } from '../../tags';
 import { jsonDepthExceeds, tooDeepMessage } from '../../util/json-depth';
 import { clip } from '../../util/log-limit';
@@ -68,22 +69,39 @@ export function createRestHandler(devices: EvokDevices, root: string, auth: Auth
 
 async function answer(devices: EvokDevices, json: boolean, request: IncomingMessage, parts: string[], limits: RestLimits): Promise<unknown> {
   const [dev, circuitName, property] = parts;
+  const system = devices.shape === 'v3' && isSystemDev(dev) ? dev : undefined;
   if (request.method === 'GET') {
-    if (dev === 'all' && parts.length === 1) return devices.ordered.map((c) => devices.object(c));
+    if (dev === 'all' && parts.length === 1) return allObjects(devices, false);
     const kinds = kindsOfDev(dev);
-    if (!kinds || parts.length < 2 || parts.length > 3) throw new NotFound('KeyError', `unknown device type or path ${parts.join('/')}`);
-    const circuits = circuitName === 'all' ? devices.ofKinds(kinds) : [lookup(devices, dev, circuitName)];
-    if (property === undefined) return circuitName === 'all' ? circuits.map((c) => devices.object(c)) : devices.object(circuits[0]);
-    const pick = (c: Circuit): unknown => {
-      const object = devices.object(c);
+    if ((!kinds && !system) || parts.length < 2 || parts.length > 3) throw new NotFound('KeyError', `unknown device type or path ${parts.join('/')}`);
+    /** Each object with the name errors call it by (the circuit's kind, not the shape's dev). */
+    let named: Array<{ name: string; object: DeviceObject }>;
+    if (system) {
+      const object = circuitName === 'all' ? undefined : systemObject(devices, system, circuitName);
+      if (circuitName !== 'all' && !object) throw new NotFound('Exception', `no ${system} with circuit ${JSON.stringify(circuitName)}`);
+      named = (object ? [object] : systemObjects(devices, system)).map((o) => ({ name: `${system} ${String(o.circuit)}`, object: o }));
+    } else {
+      const circuits = circuitName === 'all' ? devices.ofKinds(kinds ?? []) : [lookup(devices, dev, circuitName)];
+      named = circuits.map((c) => ({ name: `${c.kind} ${c.id}`, object: devices.object(c) }));
+    }
+    if (property === undefined) return circuitName === 'all' ? named.map((entry) => entry.object) : named[0].object;
+    const pick = ({ name, object }: { name: string; object: DeviceObject }): unknown => {
       // Own properties only: `constructor` or `toString` are no properties of a device.
-      if (property.startsWith('_') || !Object.hasOwn(object, property)) throw new NotFound('AttributeError', `${c.kind} ${c.id} has no property ${property}`);
+      if (property.startsWith('_') || !Object.hasOwn(object, property)) throw new NotFound('AttributeError', `${name} has no property ${property}`);
       return object[property];
     };
-    return circuitName === 'all' ? circuits.map((c) => ({ circuit: c.id, [property]: pick(c) })) : { [property]: pick(circuits[0]) };
+    return circuitName === 'all' ? named.map((entry) => ({ circuit: entry.object.circuit, [property]: pick(entry) })) : { [property]: pick(named[0]) };
   }
   if (request.method === 'POST') {
     if (parts.length !== 2) throw new NotFound('KeyError', `POST needs /<dev>/<circuit>, got ${parts.join('/')}`);
+    if (system) {
+      // `POST /rest/run/alias` with `save=1` (the web UI's "save to flash"); the others take no writes.
+      if (system !== 'run' || circuitName !== 'alias') throw new NotFound('Exception', `${system} ${circuitName} cannot be set`);
+      const plan = planRunSet(devices, { value: await readArguments(request, json, limits) });
+      if (!plan.ok) throw new NotFound('ValidationError', plan.error);
+      plan.apply();
+      return { success: true, result: runObject(devices) };
+    }
     const circuit = lookup(devices, dev, circuitName);
     const args = await readArguments(request, json, limits);
     const plan = planSet(devices, circuit, { value: args });

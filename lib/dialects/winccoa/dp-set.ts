@@ -1,5 +1,6 @@
 import { defaultConfigs } from './element-name';
 import { noneExist, resolveElements, type WinccoaEnvironment } from './environment';
+import { elementShape, elementTypeProblem } from './element-types';
 import { failureOf, WinccoaError, WinccoaFailure } from './error-codes';
 import { invalid, readFlag, type Body } from './request-fields';
 import { parseTime } from './time-format';
@@ -46,6 +47,12 @@ export async function dpSet(env: WinccoaEnvironment, body: Body, user: string | 
   const resolved = names.map((name, index) => ({ ...resolveElements(env, [name], defaultConfigs.get, writable), value: values[index] }));
   const targets = resolved.flatMap((entry) => entry.elements.map((element) => ({ element, value: entry.value })));
   if (targets.length === 0) throw new WinccoaFailure(WinccoaError.noElements, noneExist(names));
+  // The element's type is checked for every target before anything is written, as the values were above.
+  for (const { element, value } of targets) {
+    const info = env.tags.info(element.tag);
+    const problem = info ? elementTypeProblem(value, elementShape(info, env.datapoints.dpTypeOf(info))) : undefined;
+    if (problem) throw invalid(`Value for ${element.ref.element}: ${problem}`);
+  }
   for (const { element } of targets) {
     const info = env.tags.info(element.tag);
     if (info && !info.writable) throw new WinccoaFailure(WinccoaError.writeRefused, `${element.ref.element} is read-only`);

@@ -20,6 +20,13 @@ interface ZatoSession {
 const nothing: DecodeResult = { ok: true, messages: [] };
 
 /**
+ * Default frame limit of a Zato channel: 4 MiB. Zato's clients write JSON with every non-ASCII character
+ * escaped (`ł` = `\u0142`, six bytes for the two of UTF-8, three times as many), so a 1 MiB document of
+ * such text is about 3 MiB on the wire, plus the envelope.
+ */
+export const zatoMaxFrameBytes = 4 * 1024 * 1024;
+
+/**
  * The channel side of Zato's WebSocket protocol (docs/protocols/zato.md), so that Zato clients
  * and ws-gateway-client nodes in Zato mode can call services implemented as flows:
  *  - create-session against the server's authentication, answered with a token (zwsx.rspa);
@@ -61,12 +68,16 @@ export function createZatoDialect(context: DialectContext): Dialect {
     session.setUser(check.user);
     state.expiresAt = Date.now() + tokenTtlMs;
     session.send(sessionReply(id, state.token));
+    // Zato's channel calls its connect hook here, after a session exists, never for a refused client.
+    context.connected(session);
   }
 
   return {
     name: 'zato',
     subprotocols: [],
     authenticatesItself: true,
+    connectsInProtocol: true,
+    defaultMaxFrameBytes: zatoMaxFrameBytes,
 
     open(session: ClientSession) {
       const state: ZatoSession = {
@@ -112,8 +123,17 @@ export function createZatoDialect(context: DialectContext): Dialect {
         refuse(session, 'token expired');
         return nothing;
       }
-      // A client-response (or a frame without action) answers a request we sent: nothing to do.
-      if (action === ZatoAction.clientResponse || action === undefined) return nothing;
+      if (action === ZatoAction.clientResponse || action === undefined) {
+        // The answer of a client to a request the server sent (a flow's broadcast): flows get it as a
+        // MESSAGE, with the id of the request it answers, as Zato passes it to whoever waits for it.
+        // One without in_reply_to answers nothing and is dropped, as before.
+        const inReplyTo = metaString(meta, 'in_reply_to');
+        if (inReplyTo === undefined) return nothing;
+        if (tooDeep) return { ok: false, error: { code: 'bad-request', message: `client-response: ${tooDeepMessage(maxDepth)}` } };
+        const data = parsed.frame.data;
+        const payload = isRecord(data) && Object.hasOwn(data, 'response') ? data.response : data;
+        return { ok: true, messages: [{ type: ZatoAction.clientResponse, payload: payload ?? null, inReplyTo }] };
+      }
       if (tooDeep) {
         // Answered here because only the decoder knows the request id; the endpoint logs the refusal.
         session.send(errorReply(id, 400, tooDeepMessage(maxDepth)));
@@ -134,6 +154,8 @@ export function createZatoDialect(context: DialectContext): Dialect {
 
     /** Services no flow took over: zato.ping is built in, anything else is not found. */
     handle(session: ClientSession, message: DialectMessage) {
+      // A client's answer to a request of ours is news for flows, not a request to answer.
+      if (message.inReplyTo !== undefined) return;
       const id = String(message.handle);
       if (message.type === 'zato.ping') session.send(okReply(id, { pong: 'zato' }));
       else session.send(errorReply(id, 404, `no flow implements the service ${message.type}`));

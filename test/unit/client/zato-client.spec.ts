@@ -118,6 +118,39 @@ describe('ws-gateway-client library, Zato mode, against an independent Zato chan
     assert.deepEqual(c.closes(), [{ code: 1006, reason: '' }]);
   });
 
+  it('regression: a zwsx.merr puts the server\'s text into waiting invokes and the CLOSE reason (was a bare 1006)', async () => {
+    const zato = await peer();
+    // A service that never answers and revokes the session's token, so the next frame is refused.
+    zato.services.set('revoke', (_request, self) => {
+      const connection = self.connections.at(-1);
+      if (connection) connection.token = 'zwsxt.revoked';
+      return new Promise(() => {});
+    });
+    const c = client(zato.url, { responseTimeoutMs: 10_000 });
+    await waitFor(() => c.client.isReady, 'session');
+    const waiting = c.client.invoke({ service: 'revoke' });
+    await zato.nextFrame((frame) => (frame.data as { service?: string } | undefined)?.service === 'revoke');
+    const refused = c.client.invoke({ service: 'zato.ping' });
+    for (const invocation of [waiting, refused]) {
+      await assert.rejects(invocation, (error: unknown) => error instanceof ConnectionLostError && error.code === 1006 && /Forbidden: not authorized/.test(error.message));
+    }
+    assert.deepEqual(c.closes(), [{ code: 1006, reason: 'refused by the server: Forbidden: not authorized' }]);
+  });
+
+  it('regression: a reply without data gives data null, not undefined', async () => {
+    const zato = await peer();
+    zato.services.set('nothing', () => null);
+    const c = client(zato.url);
+    await waitFor(() => c.client.isReady, 'session');
+    const reply = await c.client.invoke({ service: 'nothing' });
+    assert.equal(reply.status, 200);
+    assert.equal(reply.data, null);
+    // A server request without data reaches MESSAGE listeners as null too.
+    const answered = zato.request(undefined);
+    await answered;
+    assert.equal(c.messages().at(-1)?.data, null);
+  });
+
   it('treats bad credentials as a configuration error: no CONNECT, one CLOSE, retries only at the cap', async () => {
     const zato = await peer({ users: { api: 'right' } });
     const c = client(zato.url, { username: 'api', secret: 'wrong', reconnectFirstMs: 10, reconnectMaxMs: 150 });

@@ -206,6 +206,69 @@ describe('zato dialect (the Zato channel side), with frames written by hand', ()
     assert.equal(orphan.meta.msg_type, 'zwsx.rqc');
     assert.ok(fixture.warnings.some((text) => /without msg\.gateway\.handle/.test(text)));
   });
+  it('regression: CONNECT fires after create-session, never for a refused client; CLOSE fires for every client (hook order as Zato 3.2)', async () => {
+    const fixture = await channel({ auth: { kind: 'users', users: new Map([['api', 'pw']]) } });
+    const refused = await open(fixture);
+    await waitFor(() => fixture.endpoint.clientCount === 1, 'the first client accepted');
+    refused.send(clientFrame('create-session', { username: 'api', secret: 'wrong' }, {}));
+    assert.equal((await nextFrame(refused)).meta.msg_type, 'zwsx.merr');
+    await waitFor(() => fixture.deliveries.some((delivery) => delivery.hook === 'CLOSE'), 'the CLOSE of the refused client');
+    assert.deepEqual(fixture.deliveries.map((delivery) => delivery.hook), ['CLOSE'], 'a refused client: its CLOSE only (Zato calls its disconnect hook for every client)');
+
+    fixture.deliveries.length = 0;
+    const good = await open(fixture);
+    await waitFor(() => fixture.endpoint.clientCount === 1, 'the second client accepted');
+    assert.equal(fixture.deliveries.length, 0, 'no CONNECT before the session exists');
+    const token = await session(good, { username: 'api', secret: 'pw' });
+    await waitFor(() => fixture.deliveries.some((delivery) => delivery.hook === 'CONNECT'), 'CONNECT after create-session');
+    good.send(clientFrame('invoke-service', { token }, { service: 'zato.helpers.echo', request: seedRequest }));
+    assert.equal((await nextFrame(good)).meta.msg_type, 'zwsx.rspok');
+    // A second create-session re-authenticates (new token) but is no second connection.
+    const again = await session(good, { username: 'api', secret: 'pw', token });
+    assert.notEqual(again, token);
+    await good.close();
+    await waitFor(() => fixture.deliveries.some((delivery) => delivery.hook === 'CLOSE'), 'CLOSE');
+    assert.deepEqual(fixture.deliveries.map((delivery) => delivery.hook), ['CONNECT', 'MESSAGE', 'CLOSE']);
+    assert.equal(new Set(fixture.deliveries.map((delivery) => delivery.session.id)).size, 1);
+  });
+
+  it('regression: client-response frames reach flows as MESSAGE events with in_reply_to (they were dropped)', async () => {
+    const fixture = await channel();
+    const client = await open(fixture);
+    const token = await session(client);
+    const sent = fixture.endpoint.broadcast({ question: 'tank level?' });
+    assert.equal(sent, 1);
+    const request = await nextFrame(client);
+    assert.equal(request.meta.msg_type, 'zwsx.rqc');
+    client.send(clientFrame('client-response', { token, in_reply_to: request.meta.id }, { response: { level: 71.5 } }));
+    // Zato's own client leaves out action on its answers; the channel treats that as a client-response too.
+    const bare = clientFrame('client-response', { token, in_reply_to: request.meta.id }, { response: null });
+    delete bare.meta.action;
+    client.send(bare);
+    await waitFor(() => fixture.deliveries.filter((delivery) => delivery.message?.inReplyTo !== undefined).length === 2, 'two answers as MESSAGE events');
+    const answers = fixture.deliveries.filter((delivery) => delivery.message?.inReplyTo !== undefined);
+    assert.deepEqual(answers.map((delivery) => [delivery.hook, delivery.message?.type, delivery.message?.inReplyTo, delivery.payload]),
+      [['MESSAGE', 'client-response', request.meta.id, { level: 71.5 }], ['MESSAGE', 'client-response', request.meta.id, null]]);
+    // Nothing is answered to an answer, and the client stays.
+    assert.equal(await client.silentFor(100), true);
+    assert.equal(fixture.endpoint.clientCount, 1);
+  });
+
+  it('regression: with the default frame limit a 1 MiB document of non-ASCII text, escaped as Zato clients write it, goes through', async () => {
+    const fixture = await channel();
+    assert.equal(fixture.endpoint.limits.maxFrameBytes, 4 * 1024 * 1024);
+    const client = await open(fixture);
+    const token = await session(client);
+    const text = 'ł'.repeat(512 * 1024); // 1 MiB in UTF-8
+    // Python's json.dumps escapes every non-ASCII character: six bytes on the wire for each two.
+    const frame = JSON.stringify(clientFrame('invoke-service', { token }, { service: 'zato.helpers.echo', request: { text } }))
+      .replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    assert.ok(Buffer.byteLength(frame) > 3 * 1024 * 1024, `${Buffer.byteLength(frame)} bytes on the wire`);
+    client.send(frame);
+    const reply = await nextFrame(client, 10_000);
+    assert.equal(reply.meta.msg_type, 'zwsx.rspok');
+    assert.equal((reply.data as { text: string }).text, text);
+  });
 });
 
 describe('zato dialect with ws-gateway-client (library) as its client', () => {

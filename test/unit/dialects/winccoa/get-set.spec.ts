@@ -5,6 +5,8 @@ import { waitFor } from '../../../support/wait';
 import { clientTextFrame, collectServerFrames, openRawWebSocket } from '../../../support/raw-socket';
 import { ask, startWinccoa, type WinccoaFixture } from './winccoa-fixture';
 import { sessionIdOf } from '../../server/endpoint-fixture';
+import { elementShape, elementTypeProblem } from '../../../../lib/dialects/winccoa/element-types';
+import { FLOW_TAG_SOURCE_ID, type TagInfo } from '../../../../lib/tags';
 
 describe('winccoa DpGet and DpSet', () => {
   let fx: WinccoaFixture;
@@ -114,6 +116,31 @@ describe('winccoa DpGet and DpSet', () => {
     assert.deepEqual(fx.plant.writes.at(-1), { name: 'plant/setpoint', value: 42, timestamp: undefined });
     assert.deepEqual(await ask(client, { DpSet: { Id: 10, Wait: true, Values: [{ Dp: 'pump_00001.value.speed', Value: 1600 }] } }, 'DpSetResult'), { Error: 0, Id: 10 });
     assert.equal(fx.plant.writes.at(-1)?.name, 'Pump.Speed', 'the mapped element writes the OPC UA-like tag');
+  });
+
+  it('regression: a DpSet respects the element type: an array into ExampleDP_Float or a Double is -3 and writes nothing', async () => {
+    const client = await fx.client();
+    const before = fx.tags.peek('ExampleDP_Trend1')?.value;
+    const intoFloat = await ask<Record<string, unknown>>(client, { DpSet: { Id: 11, Wait: true, Values: [{ Dp: 'ExampleDP_Arg1.', Value: 77 }, { Dp: 'ExampleDP_Trend1.', Value: [1, 2, 3] }] } }, 'DpSetResult');
+    assert.equal(intoFloat.Error, -3);
+    assert.match(String(intoFloat.ErrorText), /ExampleDP_Trend1\..*array/);
+    assert.equal(fx.tags.peek('ExampleDP_Trend1')?.value, before, 'the float keeps its value');
+    assert.notEqual(fx.tags.peek('ExampleDP_Arg1')?.value, 77, 'and the valid entry of the same DpSet was not written either');
+    const writes = fx.plant.writes.length;
+    const intoDouble = await ask<Record<string, unknown>>(client, { DpSet: { Id: 12, Wait: true, Values: [{ Dp: 'plant_setpoint.', Value: [42] }] } }, 'DpSetResult');
+    assert.equal(intoDouble.Error, -3);
+    assert.equal(fx.plant.writes.length, writes, 'nothing reached the source');
+    // Scalars still convert as WinCC OA converts them (a number into an int element, text into a number).
+    assert.deepEqual(await ask(client, { DpSet: { Id: 13, Wait: true, Values: [{ Dp: 'ExampleDP_Trend1.', Value: 9 }] } }, 'DpSetResult'), { Error: 0, Id: 13 });
+  });
+
+  it('knows a dyn element from its source type, and leaves untyped flow tags to their flow', () => {
+    const typed = (dataType: string, source = 'opcua'): TagInfo => ({ name: 'x', source, writable: true, dataType });
+    assert.equal(elementTypeProblem([1, 2], elementShape(typed('Double[]'), undefined)), undefined);
+    assert.match(String(elementTypeProblem(5, elementShape(typed('Double[]'), undefined))), /dyn/);
+    assert.match(String(elementTypeProblem([5], elementShape(typed('Boolean'), undefined))), /array/);
+    assert.equal(elementTypeProblem([5], elementShape(typed('number', FLOW_TAG_SOURCE_ID), undefined)), undefined);
+    assert.match(String(elementTypeProblem([5], elementShape(typed('json', FLOW_TAG_SOURCE_ID), 'ExampleDP_Float'))), /array/);
   });
 
   it('answers -5 for read-only tags and missing permission, -6 when the source fails, -2 when nothing exists', async () => {
