@@ -3,7 +3,7 @@
 // editor-file parse the Flow Library does, plus our own dist/ layout checks. Prints one line per check,
 // `PASS <id> <text>` or `FAIL <id> <text>`, and exits 1 if any check fails.
 //
-//   P01 license            P03 repository/bugs     P04 name              P05 keyword node-red
+//   P01 license            P03 repository/bugs: none, or no placeholder address   P04 name   P05 keyword node-red
 //   P06 node-red.version against the pinned Node-RED releases below
 //   P07 engines.node against the minimum Node of the latest Node-RED
 //   N02 every non-config node type is used in some examples/**/*.json (a JSON array of nodes)
@@ -12,11 +12,17 @@
 //       inline defaults/credentials, a form template per type (as node-red-dev and the Flow Library parse it)
 //   L01 message catalog and help: locales/en-US/<name>.json with a key per type, <name>.html with help per type
 //   F01 dist/: the node file, its html, locales and icons sit where Node-RED and the Flow Library look
+//   T01 the tarball (`npm run build:package`, then `npm pack --dry-run --json`): the node files, each node's
+//       icon once, and no source map or sourceMappingURL that points at a file the tarball does not ship
 //
-// Uses acorn/acorn-walk when installed (node-red brings them); otherwise falls back to a simpler scan.
+// Version ranges are read with `semver` and editor scripts parsed with `acorn` / `acorn-walk` (devDependencies).
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as acorn from 'acorn';
+import * as walk from 'acorn-walk';
+import semver from 'semver';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const rel = (p) => path.relative(root, p).split(path.sep).join('/') || '.';
@@ -35,98 +41,8 @@ function report(ok, id, text) {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Minimal semver ranges: enough for engines/node-red ranges (||, hyphen, comparators, ^, ~, x, *).
-
-function parseVersion(text) {
-  const m = /^\s*v?(\d+|[xX*])(?:\.(\d+|[xX*]))?(?:\.(\d+|[xX*]))?(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?\s*$/.exec(text);
-  if (!m) return null;
-  const part = (s) => (s === undefined || /^[xX*]$/.test(s) ? null : Number(s));
-  const [major, minor, patch] = [part(m[1]), part(m[2]), part(m[3])];
-  // A wildcard ends the version: 1.x.3 is 1.x.
-  if (major === null) return { major: null, minor: null, patch: null };
-  if (minor === null) return { major, minor: null, patch: null };
-  return { major, minor, patch };
-}
-
-function cmp(a, b) {
-  return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
-}
-
-// One comparator token -> list of [op, [maj, min, pat]] (ops: >=, <, >, <=, =).
-function desugar(token) {
-  const m = /^(\^|~>?|>=|<=|>|<|=)?\s*(.*)$/.exec(token);
-  const op = m[1] ?? '';
-  const v = parseVersion(m[2]);
-  if (!v) throw new Error(`cannot read version "${token}"`);
-  if (v.major === null) return op === '<' || op === '>' ? [['<', [0, 0, 0]]] : [];
-  const lo = [v.major, v.minor ?? 0, v.patch ?? 0];
-  // The first version past a partial version: 1 -> 2.0.0, 1.2 -> 1.3.0.
-  const next = v.minor === null ? [v.major + 1, 0, 0] : v.patch === null ? [v.major, v.minor + 1, 0] : null;
-  switch (op) {
-    case '^': {
-      let hi;
-      if (v.major > 0 || v.minor === null) hi = [v.major + 1, 0, 0];
-      else if (v.minor > 0 || v.patch === null) hi = [0, v.minor + 1, 0];
-      else hi = [0, 0, v.patch + 1];
-      return [['>=', lo], ['<', hi]];
-    }
-    case '~':
-    case '~>':
-      return [['>=', lo], ['<', v.minor === null ? [v.major + 1, 0, 0] : [v.major, v.minor + 1, 0]]];
-    case '>=':
-      return [['>=', lo]];
-    case '>':
-      return [next ? ['>=', next] : ['>', lo]];
-    case '<':
-      return [['<', lo]];
-    case '<=':
-      return [next ? ['<', next] : ['<=', lo]];
-    default:
-      return next ? [['>=', lo], ['<', next]] : [['=', lo]];
-  }
-}
-
-function satisfies(version, range) {
-  const v = parseVersion(version);
-  if (!v || v.patch === null) throw new Error(`not a full version: ${version}`);
-  const vv = [v.major, v.minor, v.patch];
-  return range.split('||').some((alt) => {
-    let set = alt.trim();
-    const hyphen = /^(\S+)\s+-\s+(\S+)$/.exec(set);
-    if (hyphen) set = `>=${hyphen[1]} <=${hyphen[2]}`;
-    // Glue operators to their versions ("> = 1.2" is not valid, ">= 1.2" is).
-    const tokens = set.replace(/(\^|~>?|>=|<=|>|<|=)\s+/g, '$1').split(/\s+/).filter(Boolean);
-    return tokens.flatMap(desugar).every(([op, b]) => {
-      const c = cmp(vv, b);
-      return op === '>=' ? c >= 0 : op === '>' ? c > 0 : op === '<' ? c < 0 : op === '<=' ? c <= 0 : c === 0;
-    });
-  });
-}
-
-// The lowest version that satisfies a range (semver.minVersion), searched among the range's own bounds.
-function minVersion(range) {
-  const candidates = ['0.0.0'];
-  for (const m of range.matchAll(/(\d+)(?:\.(\d+))?(?:\.(\d+))?/g)) {
-    const [a, b, c] = [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)];
-    candidates.push(`${a}.${b}.${c}`, `${a}.${b}.${c + 1}`, `${a}.${b + 1}.0`, `${a + 1}.0.0`);
-  }
-  const ok = candidates.filter((c) => satisfies(c, range));
-  ok.sort((x, y) => cmp(x.split('.').map(Number), y.split('.').map(Number)));
-  return ok[0] ?? null;
-}
-
-// ---------------------------------------------------------------------------------------------------------
 // Editor html parse, following node-red-dev / flow-library: <script ... type="text/javascript"> blocks,
 // X.registerType(<Literal>, <ObjectExpression>).
-
-let acorn = null;
-let walk = null;
-try {
-  acorn = await import('acorn');
-  walk = await import('acorn-walk');
-} catch {
-  acorn = null;
-}
 
 const LITERAL_PROPS = ['category', 'color', 'icon', 'inputs', 'outputs'];
 const OBJECT_PROPS = ['defaults', 'credentials'];
@@ -174,81 +90,13 @@ function registrationsWithAcorn(code) {
   return found;
 }
 
-// Fallback without acorn: find registerType('x', { and read the top-level properties of that object.
-function registrationsWithRegex(code) {
-  const found = [];
-  const re = /\.registerType\s*\(\s*/g;
-  let m;
-  while ((m = re.exec(code))) {
-    const reg = { type: null, typeLiteral: false, props: {}, problems: [] };
-    let i = re.lastIndex;
-    const lit = /^(['"])((?:\\.|(?!\1).)*)\1\s*,\s*/.exec(code.slice(i));
-    if (lit) {
-      reg.type = lit[2];
-      reg.typeLiteral = true;
-      i += lit[0].length;
-    } else {
-      reg.problems.push('the type name is not a string literal');
-      i = code.indexOf(',', i) + 1;
-      while (/\s/.test(code[i])) i++;
-    }
-    if (code[i] !== '{') {
-      reg.problems.push('the definition is not an inline object literal');
-      found.push(reg);
-      continue;
-    }
-    // Walk the object, tracking nesting and skipping strings/comments; read `key: value` at depth 1.
-    let depth = 0;
-    let j = i;
-    let keyStart = -1;
-    for (; j < code.length; j++) {
-      const ch = code[j];
-      if (ch === '"' || ch === "'" || ch === '`') {
-        let k = j + 1;
-        while (k < code.length && code[k] !== ch) k += code[k] === '\\' ? 2 : 1;
-        j = k;
-        continue;
-      }
-      if (ch === '/' && code[j + 1] === '/') { j = code.indexOf('\n', j); if (j < 0) break; continue; }
-      if (ch === '/' && code[j + 1] === '*') { j = code.indexOf('*/', j) + 1; if (j <= 0) break; continue; }
-      if ('{[('.includes(ch)) {
-        depth++;
-        if (depth === 1) keyStart = j + 1;
-        continue;
-      }
-      if ('}])'.includes(ch)) {
-        depth--;
-        if (depth === 0) break;
-        continue;
-      }
-      if (depth === 1 && ch === ',') keyStart = j + 1;
-      if (depth === 1 && ch === ':' && keyStart >= 0) {
-        const key = code.slice(keyStart, j).trim().replace(/^['"]|['"]$/g, '');
-        const rest = code.slice(j + 1);
-        const value = /^\s*(?:(['"])((?:\\.|(?!\1).)*)\1|(-?\d+(?:\.\d+)?)|(true|false))\s*[,}\n]/.exec(rest);
-        if (value) {
-          const v = value[2] ?? (value[3] !== undefined ? Number(value[3]) : value[4] === 'true');
-          reg.props[key] = { kind: 'literal', value: v };
-        } else if (/^\s*\{/.test(rest)) {
-          reg.props[key] = { kind: 'object' };
-        } else {
-          reg.props[key] = { kind: 'other' };
-        }
-        keyStart = -1;
-      }
-    }
-    found.push(reg);
-  }
-  return found;
-}
-
 function parseEditorHtml(file) {
   const html = fs.readFileSync(file, 'utf8');
   const regs = [];
   const problems = [];
   for (const code of editorScripts(html)) {
     try {
-      regs.push(...(acorn ? registrationsWithAcorn(code) : registrationsWithRegex(code)));
+      regs.push(...registrationsWithAcorn(code));
     } catch (err) {
       problems.push(`a text/javascript script does not parse: ${err.message}`);
     }
@@ -298,6 +146,26 @@ function sameFile(a, b) {
   return fs.existsSync(a) && fs.existsSync(b) && fs.readFileSync(a).equals(fs.readFileSync(b));
 }
 
+/** A range semver can read, or an Error that says which text it could not. */
+function validRange(range) {
+  if (semver.validRange(range) === null) throw new Error('is not a semver range');
+  return range;
+}
+
+/** Hosts reserved for examples and tests (RFC 2606 / 6761), which no real repository lives at. */
+function isPlaceholderUrl(url) {
+  const host = /^(?:[a-z+]+:\/\/)?(?:[^@/]*@)?([^/:]+)/i.exec(url.trim())?.[1]?.toLowerCase() ?? '';
+  return host === '' || /(^|\.)(example\.(com|net|org)|example|invalid|test|localhost)$/.test(host);
+}
+
+/** Runs npm (the one running this script when started by npm run) and returns its result. */
+function npm(args, options) {
+  const cli = process.env.npm_execpath;
+  return cli && /\.c?js$/.test(cli)
+    ? spawnSync(process.execPath, [cli, ...args], { cwd: root, ...options })
+    : spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', args, { cwd: root, shell: process.platform === 'win32', ...options });
+}
+
 // ---------------------------------------------------------------------------------------------------------
 
 let pkg;
@@ -311,11 +179,14 @@ try {
 // P01 license
 report(typeof pkg.license === 'string' && pkg.license.trim() !== '', 'P01', `license: ${pkg.license ?? '(none)'}`);
 
-// P03 repository / bugs (the scorecard needs one; we want both)
+// P03 repository / bugs: a wrong address is worse than none (npm and the Flow Library link it), so the
+// fields may be absent (node-red-dev then warns), but an address must not be a placeholder.
 {
   const repo = typeof pkg.repository === 'string' ? pkg.repository : pkg.repository?.url;
   const bugs = typeof pkg.bugs === 'string' ? pkg.bugs : pkg.bugs?.url;
-  report(Boolean(repo || bugs), 'P03', `repository: ${repo ?? '(none)'}, bugs: ${bugs ?? '(none)'}`);
+  const placeholders = [repo, bugs].filter((url) => typeof url === 'string' && isPlaceholderUrl(url));
+  report(placeholders.length === 0, 'P03', `repository: ${repo ?? '(none)'}, bugs: ${bugs ?? '(none)'}` +
+    (placeholders.length ? ` (placeholder address: ${placeholders.join(', ')})` : ''));
 }
 
 // P04 name
@@ -344,7 +215,7 @@ report(Array.isArray(pkg.keywords) && pkg.keywords.includes('node-red'), 'P05', 
     report(false, 'P06', 'node-red.version is missing');
   } else {
     try {
-      const ok = NODE_RED_RELEASES.filter((r) => satisfies(r.version, range)).map((r) => `${r.version} (${r.tag})`);
+      const ok = NODE_RED_RELEASES.filter((r) => semver.satisfies(r.version, validRange(range))).map((r) => `${r.version} (${r.tag})`);
       report(ok.length > 0, 'P06', `node-red.version "${range}" ${ok.length ? `is satisfied by ${ok.join(', ')}` : `matches none of ${NODE_RED_RELEASES.map((r) => r.version).join(', ')}`}`);
     } catch (err) {
       report(false, 'P06', `node-red.version "${range}": ${err.message}`);
@@ -355,13 +226,14 @@ report(Array.isArray(pkg.keywords) && pkg.keywords.includes('node-red'), 'P05', 
 // P07 engines.node accepts the minimum Node of the latest Node-RED
 {
   const latest = NODE_RED_RELEASES.find((r) => r.tag === 'latest');
-  const floor = minVersion(latest.node);
+  const floor = semver.minVersion(latest.node).version;
   const range = pkg.engines?.node;
   if (typeof range !== 'string' || range.trim() === '') {
     report(false, 'P07', 'engines.node is missing');
   } else {
     try {
-      report(satisfies(floor, range), 'P07', `engines.node "${range}" ${satisfies(floor, range) ? 'accepts' : 'rejects'} Node ${floor} (minimum of Node-RED ${latest.version})`);
+      const ok = semver.satisfies(floor, validRange(range));
+      report(ok, 'P07', `engines.node "${range}" ${ok ? 'accepts' : 'rejects'} Node ${floor} (minimum of Node-RED ${latest.version})`);
     } catch (err) {
       report(false, 'P07', `engines.node "${range}": ${err.message}`);
     }
@@ -399,8 +271,7 @@ for (const [setName, file] of sets) {
     regs = parsed.regs;
     const problems = [...parsed.problems];
     if (regs.length === 0) problems.push('no RED.nodes.registerType(...) call found');
-    const how = acorn ? 'acorn' : 'regex scan, acorn not installed';
-    report(problems.length === 0, 'H01', `${rel(srcHtml)}: ${regs.map((r) => r.type).join(', ') || 'no types'} (${how})${problems.length ? ': ' + problems.join('; ') : ''}`);
+    report(problems.length === 0, 'H01', `${rel(srcHtml)}: ${regs.map((r) => r.type).join(', ') || 'no types'}${problems.length ? ': ' + problems.join('; ') : ''}`);
     for (const r of regs) {
       const cat = r.props.category;
       allTypes.push({ type: r.type, config: cat?.kind === 'literal' && cat.value === 'config', icon: r.props.icon, setName, distDir });
@@ -487,6 +358,48 @@ for (const [setName, file] of sets) {
     report(ok, 'N02', `${t.type} ${ok ? 'is used in' : 'is not used in any of'} ${files.length} example file(s)`);
   }
   if (badFiles === 0 && files.length > 0 && allTypes.every((t) => t.config)) report(true, 'N02', 'no flow node types to check');
+}
+
+// T01 the tarball as `npm publish` would pack it (prepack runs build:package; it is run here first so
+// that its output does not mix into npm's JSON).
+{
+  const build = npm(['run', 'build:package'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const pack = build.status === 0 ? npm(['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }) : undefined;
+  if (!pack || pack.status !== 0) {
+    report(false, 'T01', build.status !== 0 ? 'npm run build:package failed' : `npm pack --dry-run failed: ${pack.stderr}`);
+  } else {
+    const shipped = new Set(JSON.parse(pack.stdout)[0].files.map((file) => file.path));
+    const problems = [];
+    for (const [setName, file] of sets) if (!shipped.has(file)) problems.push(`${setName}: ${file} is not shipped`);
+    // Each icon once: Node-RED gathers the icons of every icons/ folder of the package.
+    const iconCopies = new Map();
+    for (const file of shipped) {
+      if (/^dist\/nodes\/[^/]+\/icons\/[^/]+$/.test(file)) iconCopies.set(path.posix.basename(file), (iconCopies.get(path.posix.basename(file)) ?? 0) + 1);
+    }
+    for (const t of allTypes) {
+      const icon = t.icon?.kind === 'literal' ? t.icon.value : undefined;
+      if (typeof icon !== 'string' || /^(font-awesome\/|fa-|node-red\/)/.test(icon)) continue;
+      if ((iconCopies.get(icon) ?? 0) !== 1) problems.push(`${t.type}: icon ${icon} is shipped ${iconCopies.get(icon) ?? 0} times`);
+    }
+    for (const [icon, n] of iconCopies) if (n > 1) problems.push(`icon ${icon} is shipped ${n} times`);
+    // Source maps: a map must only name shipped sources, and a sourceMappingURL only a shipped map.
+    for (const file of shipped) {
+      const dir = path.posix.dirname(file);
+      if (file.endsWith('.map')) {
+        const map = readJson(path.join(root, file));
+        for (const source of map.sources ?? []) {
+          const target = path.posix.normalize(path.posix.join(dir, map.sourceRoot ?? '', source));
+          if (!shipped.has(target) && !(map.sourcesContent ?? [])[map.sources.indexOf(source)]) problems.push(`${file} names ${target}, which is not shipped`);
+        }
+      } else if (file.endsWith('.js')) {
+        const url = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(fs.readFileSync(path.join(root, file), 'utf8'))?.[1];
+        if (url && !url.startsWith('data:') && !shipped.has(path.posix.normalize(path.posix.join(dir, url)))) problems.push(`${file} points at ${url}, which is not shipped`);
+      }
+    }
+    const maps = [...shipped].filter((file) => file.endsWith('.map')).length;
+    report(problems.length === 0, 'T01', `tarball: ${shipped.size} files, ${iconCopies.size} icons, ${maps} source maps` +
+      (problems.length ? `: ${problems.slice(0, 10).join('; ')}${problems.length > 10 ? ` (+${problems.length - 10} more)` : ''}` : ''));
+  }
 }
 
 if (failures > 0) {

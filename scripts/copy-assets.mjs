@@ -3,7 +3,9 @@
 // them: for every entry `dist/nodes/<type>/<type>.js` of package.json `node-red.nodes`,
 //   nodes/<type>/<type>.html   -> dist/nodes/<type>/<type>.html
 //   nodes/<type>/locales/**    -> dist/nodes/<type>/locales/**
-//   icons/*                    -> dist/nodes/<type>/icons/*
+//   icons/<type>.<ext>         -> dist/nodes/<type>/icons/<type>.<ext>
+// Each icon goes next to its own node only: Node-RED gathers the icons of all icons/ folders of a package,
+// so one copy per icon is enough, and the tarball carries each once.
 // Runs after tsc (npm run build). Checks everything first and copies nothing when a file is missing.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -76,13 +78,19 @@ for (const [setName, file] of entries) {
       problems.push(`node set "${setName}": ${rel(catalog)} is not valid JSON: ${err.message}`);
     }
   }
-  plans.push({ base, outDir, html, locales });
+  const ownIcons = icons.filter((icon) => path.parse(icon).name === base);
+  if (ownIcons.length === 0) problems.push(`node set "${setName}": no icon ${rel(path.join(iconsDir, base))}.svg (or .png)`);
+  plans.push({ base, outDir, html, locales, ownIcons });
+}
+const bases = new Set(plans.map((plan) => plan.base));
+for (const icon of icons) {
+  if (!bases.has(path.parse(icon).name)) problems.push(`${rel(path.join(iconsDir, icon))} is named after no node set`);
 }
 
 if (problems.length > 0) fail(problems);
 
 let copied = 0;
-for (const { base, outDir, html, locales } of plans) {
+for (const { base, outDir, html, locales, ownIcons } of plans) {
   fs.mkdirSync(outDir, { recursive: true });
   fs.copyFileSync(html, path.join(outDir, `${base}.html`));
   copied++;
@@ -96,7 +104,7 @@ for (const { base, outDir, html, locales } of plans) {
   const outIcons = path.join(outDir, 'icons');
   fs.rmSync(outIcons, { recursive: true, force: true });
   fs.mkdirSync(outIcons, { recursive: true });
-  for (const icon of icons) {
+  for (const icon of ownIcons) {
     fs.copyFileSync(path.join(iconsDir, icon), path.join(outIcons, icon));
     copied++;
   }

@@ -1,13 +1,16 @@
 // Runs every compiled spec under dist/test with Node's own test runner, one file at a time so that
 // tests that bind ports and count open handles do not disturb each other.
 //
-// Files named *.revert.spec.js run in a second invocation with --security-revert=CVE-2023-46809: the
-// OPC UA policy Basic128Rsa15 needs RSA PKCS#1 v1.5 decryption, which Node 20 refuses without it, and
-// the demo runs with it. Node does not accept that flag in NODE_OPTIONS, so it goes on the command line.
+// Files named *.revert.spec.js run in a second invocation with the flags that let this Node decrypt
+// RSA PKCS#1 v1.5 (scripts/security-revert.mjs), as the demo runs: --security-revert=CVE-2023-46809 on
+// Node 20, which refuses that decryption without it; nothing on Node 22 and later, which decrypt it anyway
+// and refuse the flag. The OPC UA policy Basic128Rsa15 needs that decryption. Node does not accept the
+// flag in NODE_OPTIONS, so it goes on the command line.
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensurePythonClient } from './ensure-debian-package.mjs';
+import { revertFlags } from './security-revert.mjs';
 
 function specs(dir) {
   return readdirSync(dir).flatMap((entry) => {
@@ -30,7 +33,7 @@ if (files.some((file) => file.includes('/e2e/')) && !ensurePythonClient()) proce
 const isRevert = (file) => file.endsWith('.revert.spec.js');
 const runs = [
   { flags: [], files: files.filter((file) => !isRevert(file)) },
-  { flags: ['--security-revert=CVE-2023-46809'], files: files.filter(isRevert) },
+  { flags: revertFlags(), files: files.filter(isRevert) },
 ];
 /** Runs one invocation, echoing its output, and returns its exit status and its pass / fail counts. */
 function runTests(args) {

@@ -13,8 +13,9 @@
 // Environment:
 //   PORT               Node-RED port (default 1880); Node-RED listens on 127.0.0.1 only
 //   DEMO_NODE_FLAGS    Node.js flags for the Node-RED process, space separated; default
-//                      "--security-revert=CVE-2023-46809" so that OPC UA Basic128Rsa15 (RSA PKCS#1 v1.5)
-//                      works in the demo; set it to "" to run Node-RED without it
+//                      "--security-revert=CVE-2023-46809" where this Node accepts it (Node 20), so that OPC UA
+//                      Basic128Rsa15 (RSA PKCS#1 v1.5) works in the demo, and none on Node 22 and later, which
+//                      decrypt PKCS#1 v1.5 without it and refuse the flag; set it to "" to run without it
 //   DEMO_SKIP_BUILD    1 = never build, use dist/ as it is
 //   DEMO_KEEP_FLOWS    1 = keep an existing demo/user-dir/flows.json (and flows_cred.json) instead of
 //                      rewriting it from the examples
@@ -37,6 +38,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import bcrypt from 'bcryptjs';
+import { revertFlags } from './security-revert.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PACKAGE_JSON = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -97,10 +99,13 @@ export function parsePort(value) {
 /**
  * Flags Node-RED gets when DEMO_NODE_FLAGS is unset. Node 20 refuses RSA PKCS#1 v1.5 decryption (the
  * Marvin attack, CVE-2023-46809) unless reverted; OPC UA's Basic128Rsa15 policy needs it, and the seed's
- * gateway login uses that policy. Only the demo reverts it; `npm start` gives the same flag to this process
- * for the embedded OPC UA server.
+ * gateway login uses that policy. Node 22 and later decrypt it without the flag and refuse to start with
+ * it, so the flag is given only where this Node accepts it. Only the demo reverts it; `npm start`
+ * (scripts/start.mjs) gives the same flag to this process for the embedded OPC UA server.
  */
-export const DEFAULT_NODE_FLAGS = '--security-revert=CVE-2023-46809';
+export function defaultNodeFlags() {
+  return revertFlags().join(' ');
+}
 
 /** DEMO_NODE_FLAGS split at blanks (no quoting: Node flags do not need any). */
 export function parseNodeFlags(value) {
@@ -583,7 +588,7 @@ function printBanner({ port, endpoints, started, skipped }) {
 
 async function main() {
   const port = parsePort(process.env.PORT);
-  const nodeFlags = parseNodeFlags(process.env.DEMO_NODE_FLAGS ?? DEFAULT_NODE_FLAGS);
+  const nodeFlags = parseNodeFlags(process.env.DEMO_NODE_FLAGS ?? defaultNodeFlags());
 
   let stopRequested = false;
   let child;
@@ -637,8 +642,8 @@ async function main() {
   return exitCode;
 }
 
-const invokedAs = process.argv[1] ? fs.realpathSync(path.resolve(process.argv[1])) : '';
-if (invokedAs === fs.realpathSync(fileURLToPath(import.meta.url))) {
+/** Runs the demo in this process and exits with its exit code (scripts/start.mjs calls it). */
+export function runDemo() {
   main().then(
     (code) => process.exit(code),
     (err) => {
@@ -647,3 +652,6 @@ if (invokedAs === fs.realpathSync(fileURLToPath(import.meta.url))) {
     },
   );
 }
+
+const invokedAs = process.argv[1] ? fs.realpathSync(path.resolve(process.argv[1])) : '';
+if (invokedAs === fs.realpathSync(fileURLToPath(import.meta.url))) runDemo();

@@ -1,6 +1,7 @@
 import path = require('node:path');
 import type { DemoSimulator, RunningSimulator } from '../simulator';
 import { startOpcuaDemoServer } from '../opcua/demo-server';
+import { RSA15_FLAG, rsa15Available } from '../../lib/opcua';
 
 const DEFAULT_PORT = 4840;
 
@@ -15,9 +16,10 @@ const simulator: DemoSimulator = {
     // dist/demo/simulators -> demo/opcua/pki in the checkout (git-ignored), so the certificate survives restarts.
     const pkiFolder = path.resolve(__dirname, '..', '..', '..', 'demo', 'opcua', 'pki');
     const running = await startOpcuaDemoServer({ port, host: '127.0.0.1', pkiFolder });
-    const rsa15 = process.execArgv.some((flag) => flag.startsWith('--security-revert=CVE-2023-46809'));
+    // Measured, not read from the flags: Node 22 and later decrypt PKCS#1 v1.5 without the revert flag.
+    const rsa15 = rsa15Available();
     return {
-      describe: `${running.endpointUrl} (users user1/password1 and anonymous${rsa15 ? '' : '; Basic128Rsa15 off: start node with --security-revert=CVE-2023-46809'})`,
+      describe: `${running.endpointUrl} (users user1/password1 and anonymous${rsa15 ? '' : `; Basic128Rsa15 off: start node with ${RSA15_FLAG}`})`,
       stop: () => running.stop(),
     };
   },

@@ -9,6 +9,7 @@ import { delay } from '../support/wait';
 import type { AgentReply, AgentRequest } from './agent-protocol';
 import { exited } from './child-process';
 import { start as startModbusProcess, type ModbusProcess } from '../support/modbus-process';
+import { securityRevert } from '../support/security-revert';
 import { OpcuaProcess } from './opcua-process';
 
 /** Ids of the example nodes the scorecard changes. */
@@ -24,6 +25,8 @@ export interface Ports {
   opcuaGateway: number;
   modbus: number;
   opcua: number;
+  /** The examples' EVOK 3 own-port server (8080 in the demo). */
+  evok3: number;
 }
 
 /**
@@ -47,7 +50,7 @@ export class SystemUnderTest {
   }
 
   static async start(): Promise<SystemUnderTest> {
-    const ports: Ports = { http: await freePort(), opcuaServer: await freePort(), opcuaGateway: await freePort(), modbus: await freePort(), opcua: await freePort() };
+    const ports: Ports = { http: await freePort(), opcuaServer: await freePort(), opcuaGateway: await freePort(), modbus: await freePort(), opcua: await freePort(), evok3: await freePort() };
     const system = new SystemUnderTest(ports, mkdtempSync(join(tmpdir(), 'ws-gateway-reliability-')));
     await system.prepare();
     system.modbus = await startModbusProcess({ port: ports.modbus });
@@ -63,6 +66,7 @@ export class SystemUnderTest {
     // prepareUserDir points the example flows at the simulators' ports the way `npm start` does, from these.
     process.env.DEMO_OPCUA_PORT = String(this.ports.opcua);
     process.env.DEMO_MODBUS_PORT = String(this.ports.modbus);
+    process.env.DEMO_EVOK3_PORT = String(this.ports.evok3);
     launcher.prepareUserDir({ userDir: this.dir, port: this.ports.http });
     const file = join(this.dir, 'flows.json');
     const text = readFileSync(file, 'utf8')
@@ -82,7 +86,7 @@ export class SystemUnderTest {
   private async startNodeRed(): Promise<void> {
     const redJs = require.resolve('node-red/red.js');
     const child = spawn(process.execPath, [
-      '--expose-gc', '--security-revert=CVE-2023-46809', '--require', join(__dirname, 'server-agent.js'),
+      '--expose-gc', ...(await securityRevert()).revertFlags(), '--require', join(__dirname, 'server-agent.js'),
       redJs, '--userDir', this.dir, '--port', String(this.ports.http),
     ], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...process.env, PORT: String(this.ports.http), DEMO_LOG_LEVEL: 'warn' } });
     this.nodeRed = child;

@@ -58,8 +58,8 @@ export async function adminToken(httpPort: number): Promise<string> {
 }
 
 /**
- * Runs the real `npm start` launcher (scripts/start-demo.mjs, with the flag the demo needs) on free
- * ports in a temporary user directory, as a user would, and waits until it is ready.
+ * Runs the real `npm start` launcher (scripts/start.mjs, which adds the security-revert flag where this
+ * Node accepts it) on free ports in a temporary user directory, as a user would, and waits until it is ready.
  */
 export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const httpPort = await freePort();
@@ -69,7 +69,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const flowsFile = join(dir, 'flows.json');
   if (options.editFlows) writeFileSync(flowsFile, options.editFlows(readFileSync(flowsFile, 'utf8')));
   let log = '';
-  const demo: ChildProcess = spawn(process.execPath, ['--security-revert=CVE-2023-46809', join(ROOT, 'scripts', 'start-demo.mjs')], {
+  const demo: ChildProcess = spawn(process.execPath, [join(ROOT, 'scripts', 'start.mjs')], {
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,5 @@
 /**
- * Run as its own process (`node --security-revert=CVE-2023-46809 rsa15-probe.js`): starts the demo server,
+ * Run as its own process (`node [--security-revert=CVE-2023-46809] rsa15-probe.js`): starts the demo server,
  * logs in with SignAndEncrypt / Basic128Rsa15 as user1, reads one value and prints the outcome as JSON.
  */
 import fs = require('node:fs');

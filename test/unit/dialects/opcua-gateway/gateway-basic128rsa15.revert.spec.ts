@@ -4,8 +4,10 @@ import { pkcs1v15DecryptionAllowed } from '../../../../lib/dialects/opcua-gatewa
 import { policyUri } from '../../../support/gateway-client';
 import { startGateway, type GatewayFixture } from './gateway-fixture';
 
-// scripts/run-tests.mjs runs *.revert.spec files with --security-revert=CVE-2023-46809, as the demo runs.
-describe('opcua-gateway with --security-revert=CVE-2023-46809: the seed\'s Basic128Rsa15 login', () => {
+// scripts/run-tests.mjs runs *.revert.spec files as `npm start` runs the demo: with
+// --security-revert=CVE-2023-46809 where this Node accepts it (Node 20), without it on Node 22 and later,
+// which decrypt RSA PKCS#1 v1.5 natively. Either way the seed's login must work.
+describe('opcua-gateway run as npm start runs it: the seed\'s Basic128Rsa15 login', () => {
   let gateway: GatewayFixture;
   before(async () => { gateway = await startGateway(); });
   after(async () => { await gateway.stop(); });
