@@ -31,6 +31,14 @@ export interface OpcuaConnectionOptions {
   log?: { info(text: string): void; warn(text: string): void };
 }
 
+/** The timestamps of a write; picoseconds in node-opcua's form (below the millisecond, see lib/opcua/json/precise-time.ts). */
+export interface WriteTimestamps {
+  source?: Date;
+  server?: Date;
+  sourcePicoseconds?: number;
+  serverPicoseconds?: number;
+}
+
 interface ConnectionEvents {
   state: [state: OpcuaConnectionState, detail: string];
 }
@@ -111,13 +119,19 @@ export class OpcuaConnection extends EventEmitter<ConnectionEvents> {
     return this.reads.read({ nodeId, attributeId });
   }
 
-  /** Resolves once the server accepted the value; rejects with the server's status otherwise. */
-  async write(nodeId: NodeId, value: VariantOptions, timestamps: { source?: Date; server?: Date } = {}): Promise<void> {
+  /**
+   * Resolves once the server accepted the value; rejects with the server's status otherwise. Timestamps
+   * may carry node-opcua's picoseconds below the millisecond, so a value read can be written back as it was.
+   */
+  async write(nodeId: NodeId, value: VariantOptions, timestamps: WriteTimestamps = {}): Promise<void> {
     const session = this.requireSession();
     const status = await session.write({
       nodeId,
       attributeId: AttributeIds.Value,
-      value: new DataValue({ value, sourceTimestamp: timestamps.source ?? null, serverTimestamp: timestamps.server ?? null }),
+      value: new DataValue({
+        value, sourceTimestamp: timestamps.source ?? null, serverTimestamp: timestamps.server ?? null,
+        sourcePicoseconds: timestamps.sourcePicoseconds ?? 0, serverPicoseconds: timestamps.serverPicoseconds ?? 0,
+      }),
     });
     if (status.isNotGood()) throw new OpcuaStatusError(status, `write to ${nodeId.toString()} failed: ${status.name}`);
   }

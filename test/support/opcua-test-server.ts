@@ -1,6 +1,7 @@
 import os = require('node:os');
 import path = require('node:path');
 import { freePort } from './ports';
+import { addPreciseVariables } from './opcua-precise-values';
 import { DataType, DataValue, MessageSecurityMode, OPCUACertificateManager, OPCUAServer, SecurityPolicy, StatusCodes, Variant, type UAObject } from 'node-opcua';
 
 export interface OpcuaTestServer {
@@ -22,7 +23,9 @@ export const historyStart = new Date('2024-01-01T00:00:00Z');
 /**
  * A small node-opcua server for the gateway tests (the demo server of `npm start` has more): namespace 1
  * holds `Demo` (an object and event source) with a writable Double `Setpoint`, a read-only Int32
- * `Counter`, a historizing Double `History` and a method `Add(a, b) -> sum`. Users user1/password1 and
+ * `Counter`, a historizing Double `History`, a method `Add(a, b) -> sum`, and values with timestamps
+ * below the millisecond as open62541 serves them (`Precise`, `Types.<built-in type>`, see
+ * opcua-precise-values.ts). Users user1/password1 and
  * anonymous; security None and Basic128Rsa15/Basic256Sha256 with Sign and SignAndEncrypt. Port 0 picks
  * a free port; the same port can be given again to restart "the same" server.
  */
@@ -68,6 +71,7 @@ export async function startOpcuaTestServer(options: { port: number }): Promise<O
     const time = new Date(historyStart.getTime() + index * 1000);
     history.setValueFromSource({ dataType: DataType.Double, value }, StatusCodes.Good, time);
   });
+  await addPreciseVariables(namespace, demo);
   const add = namespace.addMethod(demo, {
     nodeId: 's=Add', browseName: 'Add',
     inputArguments: [{ name: 'a', dataType: DataType.Double }, { name: 'b', dataType: DataType.Double }],

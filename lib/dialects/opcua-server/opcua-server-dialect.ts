@@ -144,7 +144,7 @@ export function createOpcuaServerDialect(context: DialectContext): Dialect {
         if (variable.writable === false) return headerError(StatusCodes.BadNotWritable);
         if (!endpoint) return bodyError(StatusCodes.BadNotConnected);
         try {
-          await endpoint.connection.write(nodeIdOf(variable), decoded.value, { source: decoded.sourceTimestamp ?? undefined });
+          await endpoint.connection.write(nodeIdOf(variable), decoded.value, { source: decoded.sourceTimestamp ?? undefined, sourcePicoseconds: decoded.sourcePicoseconds });
           answer('');
         } catch (error) {
           const status = statusOf(error);
