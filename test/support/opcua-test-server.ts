@@ -2,7 +2,7 @@ import os = require('node:os');
 import path = require('node:path');
 import { freePort } from './ports';
 import { addPreciseVariables } from './opcua-precise-values';
-import { DataType, DataValue, MessageSecurityMode, OPCUACertificateManager, OPCUAServer, SecurityPolicy, StatusCodes, Variant, type UAObject } from 'node-opcua';
+import { DataType, DataValue, MessageSecurityMode, OPCUACertificateManager, OPCUAServer, resolveNodeId, SecurityPolicy, StatusCodes, Variant, type UAObject } from 'node-opcua';
 
 export interface OpcuaTestServer {
   endpointUrl: string;
@@ -12,6 +12,11 @@ export interface OpcuaTestServer {
   raiseEvent(message: string): void;
   stop(): Promise<void>;
 }
+
+const lackingLimits = [
+  'MaxNodesPerMethodCall', 'MaxNodesPerRegisterNodes', 'MaxNodesPerNodeManagement', 'MaxNodesPerHistoryReadData',
+  'MaxNodesPerHistoryReadEvents', 'MaxNodesPerHistoryUpdateData', 'MaxNodesPerHistoryUpdateEvents', 'MaxNodesPerTranslateBrowsePathsToNodeIds',
+];
 
 /** Where the test server keeps its own certificate; shared by every test run, so it is made only once. */
 export const testServerPkiFolder = path.join(os.tmpdir(), 'ws-gateway-opcua-gateway-tests', 'server-pki');
@@ -27,9 +32,10 @@ export const historyStart = new Date('2024-01-01T00:00:00Z');
  * below the millisecond as open62541 serves them (`Precise`, `Types.<built-in type>`, see
  * opcua-precise-values.ts). Users user1/password1 and
  * anonymous; security None and Basic128Rsa15/Basic256Sha256 with Sign and SignAndEncrypt. Port 0 picks
- * a free port; the same port can be given again to restart "the same" server.
+ * a free port; the same port can be given again to restart "the same" server. `lackingOperationLimits`
+ * removes eight OperationLimits nodes, as open62541 lacks them.
  */
-export async function startOpcuaTestServer(options: { port: number }): Promise<OpcuaTestServer> {
+export async function startOpcuaTestServer(options: { port: number; lackingOperationLimits?: boolean }): Promise<OpcuaTestServer> {
   const port = options.port === 0 ? await freePort() : options.port;
   const serverCertificateManager = new OPCUACertificateManager({ rootFolder: testServerPkiFolder, automaticallyAcceptUnknownCertificate: true });
   // Trusts any user certificate, so tests can log in with an X.509 identity.
@@ -51,6 +57,13 @@ export async function startOpcuaTestServer(options: { port: number }): Promise<O
   const addressSpace = server.engine.addressSpace;
   if (!addressSpace) throw new Error('the test server has no address space');
   const namespace = addressSpace.getOwnNamespace();
+  if (options.lackingOperationLimits) {
+    // As open62541 1.3: eight of the twelve OperationLimits node-opcua reads after a reconnect are missing.
+    for (const name of lackingLimits) {
+      const node = addressSpace.findNode(resolveNodeId(`Server_ServerCapabilities_OperationLimits_${name}`));
+      if (node) addressSpace.deleteNode(node);
+    }
+  }
   const demo = namespace.addObject({ nodeId: 's=Demo', browseName: 'Demo', organizedBy: addressSpace.rootFolder.objects, eventNotifier: 1 });
   let setpoint = 20.5;
   namespace.addVariable({
