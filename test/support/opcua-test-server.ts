@@ -28,9 +28,9 @@ export const historyStart = new Date('2024-01-01T00:00:00Z');
 /**
  * A small node-opcua server for the gateway tests (the demo server of `npm start` has more): namespace 1
  * holds `Demo` (an object and event source) with a writable Double `Setpoint`, a read-only Int32
- * `Counter`, a historizing Double `History`, a method `Add(a, b) -> sum`, and values with timestamps
- * below the millisecond as open62541 serves them (`Precise`, `Types.<built-in type>`, see
- * opcua-precise-values.ts). Users user1/password1 and
+ * `Counter`, a historizing Double `History`, a method `Add(a, b) -> sum`, and, in an object `Field`,
+ * values with timestamps below the millisecond as open62541 serves them (`Precise`, `Types.<built-in
+ * type>`, see opcua-precise-values.ts). Users user1/password1 and
  * anonymous; security None and Basic128Rsa15/Basic256Sha256 with Sign and SignAndEncrypt. Port 0 picks
  * a free port; the same port can be given again to restart "the same" server. `lackingOperationLimits`
  * removes eight OperationLimits nodes, as open62541 lacks them.
@@ -84,7 +84,8 @@ export async function startOpcuaTestServer(options: { port: number; lackingOpera
     const time = new Date(historyStart.getTime() + index * 1000);
     history.setValueFromSource({ dataType: DataType.Double, value }, StatusCodes.Good, time);
   });
-  await addPreciseVariables(namespace, demo);
+  // Beside Demo, not in it: tests that browse Demo see its own children only.
+  await addPreciseVariables(namespace, namespace.addObject({ nodeId: 's=Field', browseName: 'Field', organizedBy: addressSpace.rootFolder.objects }));
   const add = namespace.addMethod(demo, {
     nodeId: 's=Add', browseName: 'Add',
     inputArguments: [{ name: 'a', dataType: DataType.Double }, { name: 'b', dataType: DataType.Double }],
