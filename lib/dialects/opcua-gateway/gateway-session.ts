@@ -7,6 +7,7 @@ import type { ClientPki } from './client-pki';
 import type { LoginOptions } from './login-request';
 import { statusOfError } from './service-error';
 import { messageOf } from '../../util/errors';
+import { quietExpectedWarnings } from '../../opcua/quiet-warnings';
 
 export type SessionStatus = 'Connect' | 'Disconnect';
 
@@ -72,6 +73,8 @@ export class GatewaySession {
     private readonly pki: ClientPki,
     private readonly listener: GatewaySessionListener,
   ) {
+    // node-opcua re-creates the subscriptions after a reconnect and dumps every OperationLimits node a server lacks.
+    quietExpectedWarnings();
     this.client = OPCUAClient.create({
       applicationName: 'node-red-contrib-ws-gateway',
       clientCertificateManager: pki.certificateManager(),
