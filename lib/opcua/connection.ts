@@ -327,7 +327,7 @@ export class OpcuaConnection extends EventEmitter<ConnectionEvents> {
     if (!session || this.closing) return;
     try {
       await this.readServerFacts(session);
-      // Both the channel and the session report their recovery; the state (and its log line) changes once.
+      // node-opcua may restore a session more than once per outage; the state (and its log line) changes once.
       this.setState('connected', '');
     } catch (error) {
       this.setState('reconnecting', messageOf(error));
