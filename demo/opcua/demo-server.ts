@@ -42,7 +42,7 @@ export interface RunningOpcuaDemoServer {
   server: OPCUAServer;
   /** Sessions open on the server right now (leak checks). */
   sessionCount(): number;
-  /** Monitored items in every subscription of every session (leak checks). */
+  /** Monitored items on the demo's own nodes in every subscription of every session (leak checks). */
   monitoredItemCount(): number;
 }
 
@@ -109,9 +109,11 @@ export async function startOpcuaDemoServer(options: OpcuaDemoServerOptions): Pro
     endpointUrl,
     server,
     sessionCount: () => server.engine.currentSessionCount,
+    // Items on the demo's own nodes: a client's watch of the server's ServerStatus (namespace 0) is not counted.
     monitoredItemCount: () => server.engine.getSessions()
       .flatMap((session) => session.publishEngine.subscriptions)
-      .reduce((sum, subscription) => sum + subscription.monitoredItemCount, 0),
+      .flatMap((subscription) => Array.from(subscription.getMonitoredItems().serverHandles, (handle) => subscription.getMonitoredItem(handle)))
+      .filter((item) => item?.node && item.node.nodeId.namespace !== 0).length,
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -12,8 +12,16 @@ import { messageSecurityMode, policyUnavailableReason, securityPolicy, userIdent
 import { OpcuaStatusError, notConnected } from './status';
 import { sendOnce } from './send-once';
 import { OUTCOME_UNKNOWN } from '../tags/write-outcome';
+import { quietExpectedWarnings } from './quiet-warnings';
+import { watchServerShutdown } from './server-shutdown';
+import { unreachableReason } from './unreachable';
+import { messageOf } from '../util/errors';
 
-export type OpcuaConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
+/**
+ * `unreachable`: the server was never reached (no TCP connection; retried with back-off); `failed`: it
+ * was reached but refused us (certificate, login, security policy; retried at the slow end).
+ */
+export type OpcuaConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'unreachable' | 'failed' | 'closed';
 
 export interface OpcuaConnectionOptions {
   endpointUrl: string;
@@ -33,8 +41,18 @@ export interface OpcuaConnectionOptions {
   log?: { info(text: string): void; warn(text: string): void };
 }
 
+/** The timestamps of a write; picoseconds in node-opcua's form (below the millisecond, see lib/opcua/json/precise-time.ts). */
+export interface WriteTimestamps {
+  source?: Date;
+  server?: Date;
+  sourcePicoseconds?: number;
+  serverPicoseconds?: number;
+}
+
 interface ConnectionEvents {
   state: [state: OpcuaConnectionState, detail: string];
+  /** The server announced it is shutting down ("server shutting down in 5 s"); cleared when connected again. */
+  shutdown: [notice: string];
 }
 
 /** Used until the server's own OperationLimits are read; servers that set none get this too. */
@@ -57,11 +75,16 @@ export class OpcuaConnection extends EventEmitter<ConnectionEvents> {
   private namespaces: string[] = [];
   private maxNodesPerRead = DEFAULT_MAX_NODES_PER_READ;
   private retryTimer: NodeJS.Timeout | undefined;
+  private retryDelayMs: number;
+  private notice: string | undefined;
+  private connectAttempts = 0;
   private closing = false;
   private running: Promise<void> | undefined;
 
   constructor(readonly options: OpcuaConnectionOptions) {
     super();
+    quietExpectedWarnings();
+    this.retryDelayMs = options.reconnectInitialDelayMs ?? 1000;
     this.reads = new ReadBatcher(() => (this.currentState === 'connected' ? this.session : undefined), () => this.maxNodesPerRead);
   }
 
@@ -76,6 +99,16 @@ export class OpcuaConnection extends EventEmitter<ConnectionEvents> {
 
   get connected(): boolean {
     return this.currentState === 'connected';
+  }
+
+  /** Connection attempts made so far (one per retry while the server is unreachable or refuses us). */
+  get attempts(): number {
+    return this.connectAttempts;
+  }
+
+  /** What the server announced about its shutdown ("server shutting down in 5 s"), while connected to it. */
+  get shutdownNotice(): string | undefined {
+    return this.notice;
   }
 
   /** Starts connecting in the background; state changes are emitted as 'state'. */
@@ -116,15 +149,19 @@ export class OpcuaConnection extends EventEmitter<ConnectionEvents> {
   /**
    * Resolves once the server accepted the value; rejects with the server's status otherwise. Sent once
    * or not at all (see sendOnce): while the connection is down it fails at once with BadNotConnected and
-   * is never sent later; sent and not answered, it fails with BadTimeout and outcome `unknown`.
+   * is never sent later; sent and not answered, it fails with BadTimeout and outcome `unknown`. Timestamps
+   * may carry node-opcua's picoseconds below the millisecond, so a value read can be written back as it was.
    */
-  async write(nodeId: NodeId, value: VariantOptions, timestamps: { source?: Date; server?: Date } = {}): Promise<void> {
+  async write(nodeId: NodeId, value: VariantOptions, timestamps: WriteTimestamps = {}): Promise<void> {
     const session = this.requireSession();
     const request = new WriteRequest({
       nodesToWrite: [{
         nodeId,
         attributeId: AttributeIds.Value,
-        value: new DataValue({ value, sourceTimestamp: timestamps.source ?? null, serverTimestamp: timestamps.server ?? null }),
+        value: new DataValue({
+          value, sourceTimestamp: timestamps.source ?? null, serverTimestamp: timestamps.server ?? null,
+          sourcePicoseconds: timestamps.sourcePicoseconds ?? 0, serverPicoseconds: timestamps.serverPicoseconds ?? 0,
+        }),
       }],
     });
     const response = await sendOnce<WriteResponse>(session, request, `write to ${nodeId.toString()}`);
@@ -167,15 +204,40 @@ export class OpcuaConnection extends EventEmitter<ConnectionEvents> {
   private setState(state: OpcuaConnectionState, detail: string): void {
     if (this.currentState === 'closed') return;
     if (state === this.currentState && detail === this.detail) return;
+    const previous = this.currentState;
     this.currentState = state;
     this.detail = detail;
+    if (state !== previous) {
+      if (state === 'connected') {
+        this.notice = undefined;
+        this.retryDelayMs = this.options.reconnectInitialDelayMs ?? 1000;
+      }
+      this.logChange(previous, state, detail);
+    }
     this.emit('state', state, detail);
+  }
+
+  /** One log line per change of state; retries, back-off and repeated events within a state say nothing. */
+  private logChange(previous: OpcuaConnectionState, state: OpcuaConnectionState, detail: string): void {
+    const { log, endpointUrl } = this.options;
+    if (state === 'connected') log?.info(`${previous === 'reconnecting' ? 'reconnected' : 'connected'} to ${endpointUrl}`);
+    else if (state === 'reconnecting') log?.warn(`connection to ${endpointUrl} lost, reconnecting`);
+    else if (state === 'unreachable') log?.warn(`${endpointUrl} unreachable: ${detail}`);
+    else if (state === 'failed') log?.warn(`cannot connect to ${endpointUrl}: ${detail}`);
+  }
+
+  private announceShutdown(notice: string): void {
+    if (this.notice === notice || this.closing) return;
+    this.notice = notice;
+    this.options.log?.warn(`${this.options.endpointUrl}: ${notice}`);
+    this.emit('shutdown', notice);
   }
 
   private async run(): Promise<void> {
     const options = this.options;
     try {
-      this.setState('connecting', options.endpointUrl);
+      // A retry after a failure keeps that state until it succeeds: the status does not flicker per attempt.
+      if (this.currentState === 'idle') this.setState('connecting', options.endpointUrl);
       this.certificateManager ??= await acquireCertificateManager(options.pkiFolder, options.acceptUnknownServerCertificate === true);
       if (this.closing) return;
       const client = OPCUAClient.create({
@@ -189,17 +251,21 @@ export class OpcuaConnection extends EventEmitter<ConnectionEvents> {
         connectionStrategy: {
           initialDelay: options.reconnectInitialDelayMs ?? 1000,
           maxDelay: options.reconnectMaxDelayMs ?? 10_000,
-          maxRetry: -1, // forever: a plant server that reboots must come back without a redeploy
+          // One attempt: node-opcua's own retries would hide why a server is never reached; this
+          // connection retries that itself (see the catch below) and reports the reason.
+          maxRetry: 0,
         },
       });
       this.client = client;
       client.on('connection_lost', () => this.setState('reconnecting', 'connection lost'));
       client.on('backoff', (count: number, delay: number) => {
-        if (this.currentState !== 'connected') this.setState(this.currentState === 'connecting' ? 'connecting' : 'reconnecting', `retry ${count} in ${Math.round(delay)} ms`);
+        if (this.currentState === 'reconnecting') this.setState('reconnecting', `retry ${count} in ${Math.round(delay)} ms`);
       });
-      client.on('after_reconnection', () => { void this.afterReconnection(); });
+      this.connectAttempts += 1;
       await client.connect(options.endpointUrl);
       if (this.closing) return;
+      // Once connected, node-opcua reconnects forever: a plant server that reboots must come back without a redeploy.
+      client.connectionStrategy.maxRetry = -1;
       const session = await client.createSession(userIdentity(options.identity));
       if (this.closing) {
         // close() came while the session was being created: it could not see it, so end it here.
@@ -212,16 +278,24 @@ export class OpcuaConnection extends EventEmitter<ConnectionEvents> {
       await this.readServerFacts(session);
       this.createSubscription(session);
       this.setState('connected', '');
-      options.log?.info(`connected to ${options.endpointUrl}`);
     } catch (error) {
       if (this.closing) return;
-      const message = error instanceof Error ? error.message : String(error);
-      this.setState('failed', message);
-      options.log?.warn(`cannot connect to ${options.endpointUrl}: ${message}`);
+      const message = messageOf(error);
+      const unreachable = unreachableReason(message);
+      const maxDelay = options.reconnectMaxDelayMs ?? 10_000;
+      let delay = maxDelay;
+      if (unreachable === undefined) {
+        // A refused login or certificate does not fix itself quickly: retry at the slow end of the back-off.
+        this.setState('failed', message);
+      } else {
+        this.setState('unreachable', unreachable);
+        delay = this.retryDelayMs;
+        this.retryDelayMs = Math.min(this.retryDelayMs * 2, maxDelay);
+      }
       await this.teardown();
-      // A refused login or certificate does not fix itself quickly: retry at the slow end of the back-off.
       this.running = undefined;
-      this.retryTimer = setTimeout(() => { this.retryTimer = undefined; this.start(); }, options.reconnectMaxDelayMs ?? 10_000);
+      if (this.closing) return;
+      this.retryTimer = setTimeout(() => { this.retryTimer = undefined; this.start(); }, delay);
     }
   }
 
@@ -248,22 +322,25 @@ export class OpcuaConnection extends EventEmitter<ConnectionEvents> {
     subscription.on('error', (error: Error) => this.options.log?.warn(`subscription: ${error.message}`));
     this.subscription = subscription;
     this.items.attach(subscription);
+    watchServerShutdown(subscription, () => this.session, (notice) => this.announceShutdown(notice));
   }
 
   /**
    * node-opcua re-activates (or re-creates) the session and transfers or re-creates the subscription
    * with its monitored items by itself; the connection only refreshes what may have changed on the
-   * server (a restarted server may number its namespaces differently).
+   * server (a restarted server may number its namespaces differently). It waits for the session's
+   * 'session_restored': the channel's 'after_reconnection' comes first, while the session is not yet
+   * usable, and a read then only earns a node-opcua warning.
    */
   private async afterReconnection(): Promise<void> {
     const session = this.session;
     if (!session || this.closing) return;
     try {
       await this.readServerFacts(session);
+      // node-opcua may restore a session more than once per outage; the state (and its log line) changes once.
       this.setState('connected', '');
-      this.options.log?.info(`reconnected to ${this.options.endpointUrl}`);
     } catch (error) {
-      this.setState('reconnecting', error instanceof Error ? error.message : String(error));
+      this.setState('reconnecting', messageOf(error));
     }
   }
 

@@ -1,4 +1,4 @@
-export { OpcuaConnection, type OpcuaConnectionOptions, type OpcuaConnectionState } from './connection';
+export { OpcuaConnection, type OpcuaConnectionOptions, type OpcuaConnectionState, type WriteTimestamps } from './connection';
 export { OpcuaEndpoint, type OpcuaEndpointOptions } from './opcua-endpoint';
 export { OpcuaTagSource, DEFAULT_SAMPLING_INTERVAL } from './tag-source';
 export { parseVariableList, type OpcuaVariable, type ParsedVariableList } from './variable-list';

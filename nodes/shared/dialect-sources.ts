@@ -47,17 +47,37 @@ function opcuaNode(RED: NodeAPI, config: SourceReferences): OpcuaConfigNode | un
   return (RED.nodes.getNode(config.opcua) as OpcuaConfigNode | null) ?? undefined;
 }
 
-/** The OPC UA connection as a status source: yellow with the state while it is not connected. */
-function opcuaStatusSource(connection: OpcuaConnection): StatusSource {
-  const statusOf = (): NodeStatus => (connection.connected
-    ? { fill: 'green', shape: 'dot', text: 'OPC UA connected' }
-    : { fill: 'yellow', shape: 'ring', text: `OPC UA ${connection.state}` });
+/**
+ * The OPC UA connection as a status source: green when connected, yellow while connecting, reconnecting
+ * or when the server announced its shutdown, red when the server cannot be reached or refuses us. The
+ * ERROR hooks hear each change once (a loss, a shutdown notice), not every retry within it.
+ */
+export function opcuaStatusSource(connection: OpcuaConnection): StatusSource {
+  const statusOf = (): NodeStatus => {
+    if (connection.connected) {
+      const notice = connection.shutdownNotice;
+      return notice ? { fill: 'yellow', shape: 'ring', text: `OPC UA ${notice}` } : { fill: 'green', shape: 'dot', text: 'OPC UA connected' };
+    }
+    const state = connection.state;
+    if (state === 'unreachable' || state === 'failed') return { fill: 'red', shape: 'ring', text: `OPC UA ${state}: ${connection.stateDetail}` };
+    return { fill: 'yellow', shape: 'ring', text: `OPC UA ${state}` };
+  };
   return {
     get status() { return statusOf(); },
     onChange(listener) {
-      const onState = (): void => listener(statusOf(), connection.connected ? undefined : `OPC UA ${connection.state}: ${connection.stateDetail}`);
+      let reported = connection.state;
+      const onState = (): void => {
+        const changed = connection.state !== reported;
+        reported = connection.state;
+        listener(statusOf(), changed && !connection.connected ? `OPC UA ${connection.state}: ${connection.stateDetail}` : undefined);
+      };
+      const onShutdown = (notice: string): void => listener(statusOf(), `OPC UA ${notice}`);
       connection.on('state', onState);
-      return () => { connection.off('state', onState); };
+      connection.on('shutdown', onShutdown);
+      return () => {
+        connection.off('state', onState);
+        connection.off('shutdown', onShutdown);
+      };
     },
   };
 }

@@ -25,7 +25,7 @@ export function followServerStatus(node: Node, server: GatewayServerNode | undef
     // A data source in trouble (a Modbus line or unit unreachable) says more than the client count.
     const troubled = (server.statusSources ?? []).map((source) => source.status).find((status) => status.fill === 'red' || status.fill === 'yellow');
     if (troubled) {
-      node.status({ ...troubled, text: shorten(String(troubled.text ?? '')) });
+      node.status({ ...troubled, text: shorten(String(troubled.text ?? ''), SOURCE_STATUS_MAX) });
       return;
     }
     const status: NodeStatus = { fill: count > 0 ? 'green' : 'grey', shape: 'dot', text: translate('status.clients', { count }) };
@@ -40,7 +40,13 @@ export function followServerStatus(node: Node, server: GatewayServerNode | undef
   };
 }
 
+/**
+ * A source in trouble shows its reason ("OPC UA unreachable: connect ECONNREFUSED 127.0.0.1:4841"):
+ * cut at 32 characters it would end before the part a user acts on.
+ */
+const SOURCE_STATUS_MAX = 64;
+
 /** Status texts should stay short; the full reason is in the log. */
-function shorten(text: string): string {
-  return text.length > 32 ? `${text.slice(0, 31)}…` : text;
+function shorten(text: string, max = 32): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

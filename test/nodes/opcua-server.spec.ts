@@ -193,14 +193,20 @@ describe('opcua-server dialect (ASNeG 8081 API) through Node-RED', { timeout: 18
     assert.equal(answer.Header.MessageType, 'VALUELIST_RESPONSE');
   });
 
-  it('answers BadNotConnected while the OPC UA server cannot be reached', async () => {
+  it('answers BadNotConnected while the OPC UA server cannot be reached, and turns red with the reason (regression: stayed yellow, logged nothing)', async () => {
     const nowhere = await startDemo();
     const url = nowhere.endpointUrl;
     await nowhere.stop();
     await load([...opcuaServerFlow(url), inNode('in')], false);
     const statuses: Array<{ fill?: string; text?: string }> = [];
     (helper.getNode('in') as unknown as EventEmitter).on('call:status', (call: { args: Array<{ fill?: string; text?: string }> }) => statuses.push(call.args[0]));
-    await waitFor(() => statuses.some((status) => status.fill === 'yellow' && /^OPC UA/.test(status.text ?? '')), 'the flow node shows the OPC UA state', 10000);
+    await waitFor(() => statuses.some((status) => status.fill === 'red' && /^OPC UA unreachable: connect ECONNREFUSED/.test(status.text ?? '')), 'the flow node shows the server unreachable', 10000);
+    const opcua = helper.getNode('opc') as unknown as OpcuaConfigNode;
+    const attempts = opcua.endpoint?.connection.attempts ?? 0;
+    await waitFor(() => (opcua.endpoint?.connection.attempts ?? 0) >= attempts + 2, 'two more connection attempts', 15000);
+    const spy = helper.log() as unknown as { args: Array<[{ level: number; id?: string; msg?: unknown }]> };
+    const warnings = spy.args.map(([entry]) => entry).filter((entry) => entry.id === 'opc' && entry.level === 30).map((entry) => String(entry.msg));
+    assert.deepEqual(warnings, [`${url} unreachable: connect ECONNREFUSED ${url.replace('opc.tcp://', '')}`], 'the ws-gateway-opcua node warns once');
     const client = await open();
     assert.deepEqual(await ask(client, 'READ_REQUEST', 'n1', { Variable: 'Int32' }), { Header: { MessageType: 'READ_RESPONSE', ClientHandle: 'n1' }, Body: { StatusCode: 'BadNotConnected' } });
     assert.deepEqual(await ask(client, 'WRITE_REQUEST', 'n2', { Variable: 'Setpoint', Value: { Value: { Type: '11', Body: '1' } } }),

@@ -9,6 +9,7 @@ import { statusOfError } from './service-error';
 import { OpcuaStatusError } from '../../opcua/status';
 import { sendOnce } from '../../opcua/send-once';
 import { messageOf } from '../../util/errors';
+import { quietExpectedWarnings } from '../../opcua/quiet-warnings';
 
 export type SessionStatus = 'Connect' | 'Disconnect';
 
@@ -65,6 +66,8 @@ export class GatewaySession {
     private readonly pki: ClientPki,
     private readonly listener: GatewaySessionListener,
   ) {
+    // node-opcua re-creates the subscriptions after a reconnect and dumps every OperationLimits node a server lacks.
+    quietExpectedWarnings();
     this.client = OPCUAClient.create({
       applicationName: 'node-red-contrib-ws-gateway',
       clientCertificateManager: pki.certificateManager(),

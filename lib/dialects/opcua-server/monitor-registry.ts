@@ -6,6 +6,8 @@ export interface Registration {
   monitor: MonitorHandle;
   /** Set once the client was told of a lost connection, so an outage is reported once, not per change. */
   toldDisconnected: boolean;
+  /** Set once the client was told the server announced its shutdown. */
+  toldShutdown?: boolean;
 }
 
 /**

@@ -31,7 +31,10 @@ export function createOpcuaServerDialect(context: DialectContext): Dialect {
 
   const onState = (state: string): void => {
     if (state === 'connected') {
-      for (const [, , registration] of monitors.entries()) registration.toldDisconnected = false;
+      for (const [, , registration] of monitors.entries()) {
+        registration.toldDisconnected = false;
+        registration.toldShutdown = false;
+      }
       return;
     }
     if (state === 'connecting') return;
@@ -41,7 +44,17 @@ export function createOpcuaServerDialect(context: DialectContext): Dialect {
       session.send(encodeMessage('MONITORUPDATE_MESSAGE', handle, undefined, 'BadNotConnected'));
     }
   };
+  // ASNeG has no status message: a monitor hears the server's shutdown notice as a header-only
+  // MONITORUPDATE_MESSAGE with BadShutdown when the server announces it, before the BadNotConnected of the drop.
+  const onShutdown = (): void => {
+    for (const [session, handle, registration] of monitors.entries()) {
+      if (registration.toldShutdown) continue;
+      registration.toldShutdown = true;
+      session.send(encodeMessage('MONITORUPDATE_MESSAGE', handle, undefined, 'BadShutdown'));
+    }
+  };
   endpoint?.connection.on('state', onState);
+  endpoint?.connection.on('shutdown', onShutdown);
 
   function bodyOf(value: DataValue): string {
     let encoded = encodedValues.get(value);
@@ -144,7 +157,7 @@ export function createOpcuaServerDialect(context: DialectContext): Dialect {
         if (variable.writable === false) return headerError(StatusCodes.BadNotWritable);
         if (!endpoint) return bodyError(StatusCodes.BadNotConnected);
         try {
-          await endpoint.connection.write(nodeIdOf(variable), decoded.value, { source: decoded.sourceTimestamp ?? undefined });
+          await endpoint.connection.write(nodeIdOf(variable), decoded.value, { source: decoded.sourceTimestamp ?? undefined, sourcePicoseconds: decoded.sourcePicoseconds });
           answer('');
         } catch (error) {
           const status = statusOf(error);
@@ -244,6 +257,7 @@ export function createOpcuaServerDialect(context: DialectContext): Dialect {
     dispose(): void {
       monitors.clear();
       endpoint?.connection.off('state', onState);
+      endpoint?.connection.off('shutdown', onShutdown);
     },
   };
 }

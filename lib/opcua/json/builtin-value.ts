@@ -74,7 +74,7 @@ export function decodeBuiltin(dataType: DataType, json: JsonValue | undefined, p
     case DataType.ExtensionObject: return decodeTypedExtensionObject(json, path, format);
     case DataType.DataValue: return decodeDataValue(json, path, format);
     case DataType.Variant: return decodeVariant(json, path, format);
-    case DataType.DiagnosticInfo: return new DiagnosticInfo({});
+    case DataType.DiagnosticInfo: return decodeDiagnosticInfo(json, path);
     default: throw new JsonDecodeError(path, `built-in type ${dataType} cannot be decoded`);
   }
 }
@@ -115,6 +115,23 @@ export function decodeLocalizedText(json: JsonValue | undefined, path: string): 
   if (!isJsonObject(json)) throw new JsonDecodeError(path, 'a LocalizedText must be an object {"Locale", "Text"}');
   const locale = json.Locale === undefined ? '' : scalarText(json.Locale, childPath(path, 'Locale'));
   return new LocalizedText({ locale: locale || null, text: scalarText(json.Text, childPath(path, 'Text')) });
+}
+
+/** The inverse of encodeDiagnosticInfo, so a DiagnosticInfo read can be written back unchanged. */
+function decodeDiagnosticInfo(json: JsonValue | undefined, path: string): DiagnosticInfo {
+  // ASNeG writes an empty object as "".
+  if (json === '' || json === undefined) return new DiagnosticInfo({});
+  if (!isJsonObject(json)) throw new JsonDecodeError(path, 'a DiagnosticInfo must be an object');
+  const index = (key: string): number => (json[key] === undefined ? -1 : parseInteger(json[key], childPath(path, key), -2147483648, 2147483647));
+  return new DiagnosticInfo({
+    symbolicId: index('SymbolicId'),
+    namespaceURI: index('NamespaceUri'),
+    localizedText: index('LocalizedText'),
+    locale: index('Locale'),
+    additionalInfo: json.AdditionalInfo === undefined ? null : scalarText(json.AdditionalInfo, childPath(path, 'AdditionalInfo')),
+    innerStatusCode: json.InnerStatusCode === undefined ? undefined : decodeStatusCode(json.InnerStatusCode, childPath(path, 'InnerStatusCode')),
+    innerDiagnosticInfo: json.InnerDiagnosticInfo === undefined ? undefined : decodeDiagnosticInfo(json.InnerDiagnosticInfo, childPath(path, 'InnerDiagnosticInfo')),
+  });
 }
 
 function encodeDiagnosticInfo(info: DiagnosticInfo): JsonObject {

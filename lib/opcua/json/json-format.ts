@@ -1,23 +1,23 @@
 import { JsonDecodeError, type JsonValue } from './json-value';
+import { picosecondsOf, preciseDate, splitPicoseconds, type PreciseDate } from './precise-time';
 
 /**
- * How scalars are written (docs/protocols/opcua-asneg.md): doubles as the shortest text that reads back
- * to the same value, or ASNeG's `%g` with 6 significant digits; timestamps in whole seconds (what the
- * Python clients parse) or with milliseconds.
+ * How scalars are written (docs/protocols/opcua-asneg.md): doubles as the shortest text that reads back to the same value, or ASNeG's
+ * `%g` with 6 significant digits; timestamps in whole seconds (what the Python clients parse), with
+ * milliseconds, or with the full 100 ns of an OPC UA DateTime (7 fraction digits) and the DataValue
+ * PicoSeconds fields (see docs/protocols/opcua-timestamps.md).
  */
 export interface JsonFormat {
   numbers: 'shortest' | 'g6';
-  timestamps: 'seconds' | 'milliseconds';
+  timestamps: 'seconds' | 'milliseconds' | '100ns';
 }
 
 export const defaultJsonFormat: Readonly<JsonFormat> = Object.freeze({ numbers: 'shortest', timestamps: 'seconds' });
 
-/** Reads the format from server options `asnegNumbers` ("g6") and `asnegTimestamps` ("ms"). */
+/** Reads the format from server options `asnegNumbers` ("g6") and `asnegTimestamps` ("s", "ms" or "100ns"). */
 export function jsonFormatFromOptions(options: Readonly<Record<string, unknown>>): JsonFormat {
-  return {
-    numbers: options.asnegNumbers === 'g6' ? 'g6' : 'shortest',
-    timestamps: options.asnegTimestamps === 'ms' ? 'milliseconds' : 'seconds',
-  };
+  const timestamps = options.asnegTimestamps === 'ms' ? 'milliseconds' : options.asnegTimestamps === '100ns' ? '100ns' : 'seconds';
+  return { numbers: options.asnegNumbers === 'g6' ? 'g6' : 'shortest', timestamps };
 }
 
 /** A double as text: C++ stream spellings for the special values, then the chosen precision. */
@@ -65,16 +65,26 @@ function stripZeros(text: string): string {
   return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
 }
 
-/** A DateTime as `YYYY-MM-DDTHH:MM:SSZ` (UTC), optionally with milliseconds. */
-export function formatDateTime(date: Date, format: JsonFormat): string {
+/**
+ * A DateTime as `YYYY-MM-DDTHH:MM:SSZ` (UTC), with milliseconds, or with seven fraction digits (100 ns,
+ * the resolution of an OPC UA DateTime). `picoseconds` is node-opcua's part below the millisecond; a
+ * DateTime value brings its own. Shorter forms truncate, as the OPC UA time of a coarser clock does.
+ */
+export function formatDateTime(date: Date, format: JsonFormat, picoseconds = picosecondsOf(date)): string {
   const iso = date.toISOString();
-  return format.timestamps === 'milliseconds' ? iso : `${iso.slice(0, 19)}Z`;
+  if (format.timestamps === 'milliseconds') return iso;
+  if (format.timestamps === 'seconds') return `${iso.slice(0, 19)}Z`;
+  return `${iso.slice(0, 23)}${String(splitPicoseconds(picoseconds).ticks).padStart(4, '0')}Z`;
 }
 
 // YYYY-MM-DDTHH:MM:SS, optional fraction, then Z, ±hh, ±hhmm or ±hh:mm (or nothing: UTC).
 const dateTimePattern = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
-export function parseDateTime(value: JsonValue, path: string): Date {
+/**
+ * A DateTime from its text. Fraction digits down to 100 ns are kept (those below the millisecond in the
+ * Date's `picoseconds`, as node-opcua encodes them); finer digits are truncated, as OPC UA decoders do.
+ */
+export function parseDateTime(value: JsonValue, path: string): PreciseDate {
   const text = scalarText(value, path);
   const match = dateTimePattern.exec(text.trim());
   if (!match) throw new JsonDecodeError(path, `"${text}" is not a date and time (YYYY-MM-DDTHH:MM:SSZ)`);
@@ -85,10 +95,11 @@ export function parseDateTime(value: JsonValue, path: string): Date {
     const digits = zone.slice(1).replace(':', '');
     offsetMinutes = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || '0'));
   }
-  const millis = fraction ? Math.round(Number(`0${fraction}`) * 1000) : 0;
+  const digits = (fraction ?? '.').slice(1, 8).padEnd(7, '0');
+  const millis = Number(digits.slice(0, 3));
   const time = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second), millis) - offsetMinutes * 60_000;
   if (!Number.isFinite(time)) throw new JsonDecodeError(path, `"${text}" is not a valid date`);
-  return new Date(time);
+  return preciseDate(time, Number(digits.slice(3)));
 }
 
 /**

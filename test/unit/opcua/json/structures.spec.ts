@@ -12,8 +12,10 @@ describe('OPC UA JSON: DataValue', () => {
     assert.deepEqual(encodeDataValue(good, format), { Value: { Type: '6', Body: '555' }, SourceTimestamp: '2020-03-05T07:44:17Z', ServerTimestamp: '2020-03-05T07:44:17Z' });
     const bad = new DataValue({ statusCode: StatusCodes.BadNodeIdUnknown });
     assert.deepEqual(encodeDataValue(bad, format), { Value: { Type: '0' }, Status: '2150891520' }, 'decision 4: per-node errors are encoded, not a whole-response failure');
-    const pico = new DataValue({ value: new Variant({ dataType: DataType.Boolean, value: false }), sourceTimestamp: time, sourcePicoseconds: 7 });
-    assert.deepEqual(Object.keys(encodeDataValue(pico, format)), ['Value', 'SourceTimestamp', 'SourcePicoSeconds']);
+    // PicoSeconds go with the 100 ns timestamp form only (see precise-time.spec.ts); node-opcua's 70 ps are 7 x 10 ps.
+    const pico = new DataValue({ value: new Variant({ dataType: DataType.Boolean, value: false }), sourceTimestamp: time, sourcePicoseconds: 70 });
+    assert.deepEqual(Object.keys(encodeDataValue(pico, { ...format, timestamps: '100ns' })), ['Value', 'SourceTimestamp', 'SourcePicoSeconds']);
+    assert.equal(encodeDataValue(pico, { ...format, timestamps: '100ns' }).SourcePicoSeconds, '7');
   });
 
   it('reads a DataValue and requires its Value', () => {
