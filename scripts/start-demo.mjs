@@ -310,6 +310,33 @@ function adminOriginGuard(req, res, next) {
   next();
 }
 
+/**
+ * Node-RED 4.1 mounts a CORS handler with origin "*" in front of its admin API, before any setting or
+ * middleware, so it answers every preflight (OPTIONS) with "Access-Control-Allow-Origin: *". The demo
+ * answers a preflight from another site's page itself, with 403 and no CORS header, before Node-RED sees
+ * it: red.js creates its HTTP server after it has read these settings, so the demo wraps that server's
+ * request handler here. Node-RED 5 dropped the handler; the wrap is then just the same refusal.
+ */
+function refuseForeignPreflights(handler) {
+  return function (req, res) {
+    const origin = req.headers.origin;
+    if (req.method === 'OPTIONS' && origin !== undefined && !editorOrigins.has(origin)) {
+      res.writeHead(403, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ error: 'forbidden', message: 'cross-origin request to the admin API' }));
+      return;
+    }
+    handler(req, res);
+  };
+}
+const http = require('http');
+const createServer = http.createServer;
+http.createServer = function (...args) {
+  const at = args.findIndex((arg) => typeof arg === 'function');
+  if (at >= 0) args[at] = refuseForeignPreflights(args[at]);
+  http.createServer = createServer;
+  return createServer.apply(this, args);
+};
+
 const settings = {
   uiHost: ${JSON.stringify(HOST)},
   uiPort,

@@ -43,8 +43,16 @@ describe('npm start is safe by default', () => {
     assert.equal(wrong.status, 403);
   });
 
-  // Node-RED 4.1 itself answers every admin preflight (OPTIONS) with "Access-Control-Allow-Origin: *"
-  // before any setting or middleware is asked; what matters is that the requests after it are refused.
+  it('answers another site\'s preflight with 403 and no CORS header (Node-RED 4.1 alone would allow "*")', async () => {
+    const preflight = await fetch(`${base}/flows`, {
+      method: 'OPTIONS',
+      headers: { Origin: EVIL, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization,content-type' },
+    });
+    assert.equal(preflight.status, 403);
+    assert.equal(preflight.headers.get('access-control-allow-origin'), null);
+    assert.equal(preflight.headers.get('access-control-allow-methods'), null);
+  });
+
   it('refuses another site\'s page its admin requests (403, no Access-Control-Allow-Origin): no token, no deploy', async () => {
     // The login form is a "simple" request (no preflight): the answer must not be readable by that page.
     const token = await fetch(`${base}/auth/token`, {
