@@ -326,6 +326,30 @@ describe('editor in Chromium: the packed package in a fresh Node-RED', { timeout
     assert.deepEqual(packageConsoleErrors(), [], 'console errors from the package');
   });
 
+  // regression: a node of an older flow lacks properties; Node-RED leaves them undefined, which showed as
+  // empty selects (the examples' "Events of" / "Through") and must not count as invalid.
+  step('a node saved by an older version, without the newer properties, is valid and its dialog shows the defaults', async () => {
+    const flow = [
+      { id: 'old00000000000s1', type: 'ws-gateway-server', name: 'old server', listen: 'path', path: '/old', dialect: 'raw' },
+      { id: 'old00000000000i1', type: 'ws-gateway-in', name: 'old in', server: 'old00000000000s1', x: 200, y: 700, wires: [[]] },
+      { id: 'old00000000000u1', type: 'ws-gateway-out', name: 'old out', server: 'old00000000000s1', x: 400, y: 700, wires: [[]] },
+    ];
+    await page.evaluate((nodes) => { RED.view.importNodes(nodes, { addFlow: true }); }, flow);
+    await page.mouse.click(700, 450);
+    await page.waitForFunction(() => RED.nodes.node('old00000000000u1') !== null);
+    const invalid = (await reportNodes()).filter((n) => n.id.startsWith('old') && (!n.valid || n.errors.length > 0));
+    assert.deepEqual(invalid, [], 'older nodes marked invalid');
+    const problems: string[] = [];
+    for (const { id } of flow) {
+      const prefix = await openDialog(id);
+      for (const problem of await dialogProblems()) problems.push(`${id}: ${problem}`);
+      await closeDialog(prefix, 'cancel');
+    }
+    assert.deepEqual(problems, []);
+  });
+
+  // regression: every validator took one argument and returned a message string, which Node-RED reads as
+  // valid; ws-gateway-in checked the saved "Events of" instead of the dialog's.
   step('bad values are marked invalid with a message, and the deploy warns about the nodes', async () => {
     const flow = [
       { id: 'bad00000000000s1', type: 'ws-gateway-server', name: 'bad server', listen: 'path', path: '/bad', dialect: 'raw' },
@@ -388,6 +412,8 @@ describe('editor in Chromium: the packed package in a fresh Node-RED', { timeout
     assert.deepEqual(packageConsoleErrors(), [], 'console errors from the package');
   });
 
+  // regression: markdown help ran wrapped Outputs entries together ("payloadany"), and config types were
+  // listed in the help tree by their type names.
   step('help renders as Node-RED\'s own: Inputs / Outputs as dl / dt / dd, no literal markup, plain names in the tree', async () => {
     const problems: string[] = [];
     for (const type of ALL_TYPES) {
