@@ -82,8 +82,11 @@ export async function startEvok(dialectOptions: Record<string, unknown> = {}, au
 
 export type DeviceObject = Record<string, unknown> & { dev: string; circuit: string };
 
-/** The next pushed array that holds a device matching `match`, skipping the others (AIs drift, etc.). */
-export async function nextDevice(client: TestClient, match: (o: DeviceObject) => boolean, timeoutMs = 3000): Promise<DeviceObject> {
+/**
+ * The next pushed array that holds a device matching `match`, skipping the others (AIs drift, etc.). The
+ * wait is generous: a set of two registers plus its read-back cycle took over 3 s on a loaded 2-core machine.
+ */
+export async function nextDevice(client: TestClient, match: (o: DeviceObject) => boolean, timeoutMs = 15_000): Promise<DeviceObject> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const left = deadline - Date.now();
