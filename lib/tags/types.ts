@@ -55,7 +55,8 @@ export interface TagSource {
   history?(name: string, from: number, to: number, max: number): Promise<TagValue[]>;
 }
 
-export type TagErrorCode = 'unknown-tag' | 'read-only' | 'bad-value' | 'source-unavailable' | 'write-failed' | 'source-conflict';
+/** `write-failed`: the write did not take effect; `write-unknown`: it was sent and not answered, the source may have taken it. */
+export type TagErrorCode = 'unknown-tag' | 'read-only' | 'bad-value' | 'source-unavailable' | 'write-failed' | 'write-unknown' | 'source-conflict';
 
 /** A failure every dialect can map to its own error answer. */
 export class TagError extends Error {
