@@ -13,6 +13,9 @@ import { RemoteTagSource } from './remote-tag-source';
 import { checkInstanceId, normalisePrefix, Topics } from './topics';
 import { WriteDedupe } from './write-dedupe';
 
+/** How long `close` waits for the broker to take the `offline` state before it drops the connection anyway. */
+const CLOSE_GRACE_MS = 1000;
+
 /** Ids of the import sources of every bridge in this process: their tags are never published again (no echo loops). */
 const remoteSourceIds = new Set<string>();
 
@@ -116,11 +119,16 @@ export class MqttBridge extends EventEmitter {
     this.client = undefined;
     if (client) {
       if (client.connected) {
+        // Bounded: a broker that dies at the same moment never acknowledges, and a redeploy must not hang.
         await new Promise<void>((done) => {
-          client.publish(this.topics.instanceState(), JSON.stringify({ state: 'offline', timestamp: Date.now() } satisfies InstanceMessage), { qos: 1, retain: true }, () => done());
+          const timer = setTimeout(done, CLOSE_GRACE_MS);
+          client.publish(this.topics.instanceState(), JSON.stringify({ state: 'offline', timestamp: Date.now() } satisfies InstanceMessage), { qos: 1, retain: true }, () => {
+            clearTimeout(timer);
+            done();
+          });
         });
       }
-      await new Promise<void>((done) => { client.end(!client.connected, {}, () => done()); });
+      await new Promise<void>((done) => { client.end(true, {}, () => done()); });
       client.removeAllListeners();
       // A closed client may still report late errors; keep one listener so they are not thrown.
       client.on('error', () => {});
