@@ -8,7 +8,8 @@
 //
 // Figures: changes per second (a burst of BENCH_CHANGES as fast as the publisher goes, until the last
 // change reached the receivers) and latency (BENCH_PACED changes, one every 5 ms, send time carried in
-// the value; median and p99). Environment: BENCH_CLIENTS (10), BENCH_CHANGES (5000), BENCH_PACED (400).
+// the value; median and p99), each the median of BENCH_ROUNDS interleaved rounds.
+// Environment: BENCH_CLIENTS (10), BENCH_CHANGES (5000), BENCH_PACED (400), BENCH_ROUNDS (3).
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { connect } from 'mqtt';
@@ -21,6 +22,7 @@ import { startBroker } from '../../test/support/mosquitto';
 const clientCount = Number(process.env.BENCH_CLIENTS ?? 10);
 const changes = Number(process.env.BENCH_CHANGES ?? 5000);
 const paced = Number(process.env.BENCH_PACED ?? 400);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const PREFIX = 'bench/uns';
 const now = (): number => performance.timeOrigin + performance.now();
 
@@ -82,6 +84,11 @@ async function measure(mode: 'bridge' | 'direct', url: string, receive: Receiver
   return { changesPerSecond: delivered / burst.seconds, latencyMedianMs: percentile(slow.latencies, 0.5), latencyP99Ms: percentile(slow.latencies, 0.99) };
 }
 
+function medianFigures(all: Figures[]): Figures {
+  const median = (pick: (figures: Figures) => number): number => percentile(all.map(pick), 0.5);
+  return { changesPerSecond: median((f) => f.changesPerSecond), latencyMedianMs: median((f) => f.latencyMedianMs), latencyP99Ms: median((f) => f.latencyP99Ms) };
+}
+
 async function main(): Promise<void> {
   const broker = await startBroker();
   // Instance B: imports through the bridge, serves WinCC OA clients.
@@ -118,10 +125,17 @@ async function main(): Promise<void> {
   await subscriber.subscribeAsync(`${PREFIX}/direct`, { qos: 0 });
   const direct: Receiver = (onValue) => { onDirectValue = onValue; };
 
-  const viaDirect = await measure('direct', broker.url, direct, 1);
-  const viaBridge = await measure('bridge', broker.url, bridged, clientCount);
+  const directRounds: Figures[] = [];
+  const bridgeRounds: Figures[] = [];
+  for (let round = 0; round < rounds; round++) {
+    // Interleaved, so a noisy neighbour on the machine affects both alike.
+    directRounds.push(await measure('direct', broker.url, direct, 1));
+    bridgeRounds.push(await measure('bridge', broker.url, bridged, clientCount));
+  }
+  const viaDirect = medianFigures(directRounds);
+  const viaBridge = medianFigures(bridgeRounds);
 
-  console.log(`mqtt bench: ${changes} changes burst, ${paced} paced (5 ms), ${clientCount} WinCC OA clients on B, Mosquitto, node ${process.version}`);
+  console.log(`mqtt bench: median of ${rounds} rounds, ${changes} changes burst, ${paced} paced (5 ms), ${clientCount} WinCC OA clients on B, Mosquitto, node ${process.version}`);
   console.log(`${'measure'.padEnd(36)} ${'MQTT.js'.padStart(10)} ${'bridge'.padStart(10)} ${'ratio'.padStart(8)}`);
   const rows: Array<[string, number, number, number]> = [
     ['changes/s from A to receivers on B', viaDirect.changesPerSecond, viaBridge.changesPerSecond, 0],
