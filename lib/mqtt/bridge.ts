@@ -238,12 +238,22 @@ export class MqttBridge extends EventEmitter {
     if (kind.kind !== 'tag' || !this.importing || !this.imports(kind.name)) return;
     if (payload.length === 0) return this.source.remove(kind.name);
     const message = parseTagMessage(payload);
-    if (!message || message.owner === this.instance) return;
+    if (!message) return;
+    if (message.owner === this.instance) return this.clearIfStale(kind.name);
     // A name this instance owns itself stays its own: the local source wins, the remote one is ignored.
     const local = this.space.info(kind.name);
     if (local && local.source !== this.source.id) return;
     if (valueProblem(message.value, this.space.maxValueBytes)) return;
     this.source.apply(kind.name, message);
+  }
+
+  /**
+   * A retained tag of this instance's id that it does not publish now: left from an earlier run (a source
+   * since removed). Only the owner may clear it, and it does, so nobody imports a tag that no longer exists.
+   */
+  private clearIfStale(name: string): void {
+    if (!this.publishingOn || this.published.has(name) || this.isPublished(name) || !this.connectedNow) return;
+    this.client?.publish(this.topics.tag(name), Buffer.alloc(0), { qos: 1, retain: true });
   }
 
   private onWriteRequest(payload: Buffer, packet: IPublishPacket): void {

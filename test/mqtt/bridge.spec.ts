@@ -219,6 +219,25 @@ describe('MQTT bridge against a real Mosquitto', () => {
     assert.deepEqual(owners('c/done'), ['plant-c']);
   });
 
+  it('clears, on its next run, the retained topics an owner left from an earlier run for tags it no longer has', async () => {
+    const first = instance('plant-a');
+    await connected(first);
+    first.flow.publish('old/x', 1);
+    first.flow.publish('keep/y', 2);
+    const seen = await watch();
+    await waitFor(() => seen.some((m) => m.topic === `${PREFIX}/old/x`) && seen.some((m) => m.topic === `${PREFIX}/keep/y`), 'both retained');
+    await first.bridge.close();
+    const space = new TagSpace();
+    const flow = new FlowTagSource();
+    space.addSource(flow);
+    flow.publish('keep/y', 2);
+    const second = new MqttBridge(space, { url: broker.url, clientId: 'plant-a', prefix: PREFIX, reconnectPeriodMs: 100 });
+    open.push(second);
+    second.start();
+    await waitFor(() => seen.some((m) => m.topic === `${PREFIX}/old/x` && m.payload === ''), 'old/x cleared');
+    assert.equal(seen.some((m) => m.topic === `${PREFIX}/keep/y` && m.payload === ''), false, 'keep/y stays');
+  });
+
   it('clears the retained topic of a tag its owner no longer has', async () => {
     const a = instance('plant-a');
     const b = instance('plant-b');
