@@ -9,8 +9,9 @@
 //     instance B (PORT_B, default 1881) with the same flows minus its own sources (no OPC UA or Modbus
 //     connection, no server on a port of its own); both get a ws-gateway-mqtt node under the prefix
 //     DEMO_MQTT_PREFIX (default ws-gateway-demo). A publishes its tags, B imports them.
-//  Ctrl-C stops everything. Environment of `npm start` (DEMO_NODE_FLAGS, DEMO_LOG_LEVEL, simulator
-//  switches) applies too.
+//  Ctrl-C stops everything. Environment of `npm start` (DEMO_NODE_FLAGS, DEMO_LOG_LEVEL, DEMO_SKIP_BUILD,
+//  DEMO_OPCUA_PORT, DEMO_MODBUS_PORT, simulator switches) applies too; DEMO_ASNEG_PORT and
+//  DEMO_GATEWAY_PORT move A's 8081 and 8082 servers, DEMO_CLUSTER_DIR the user directories (tests).
 //
 // Try it: a WinCC OA client on ws://127.0.0.1:1881/winccoa (demo/demo) sees Sine. change; a DpSet of
 // Setpoint. there changes the OPC UA demo variable that an 8081 client on A reads.
@@ -25,7 +26,7 @@ import {
   prepareUserDir, startSimulators, stopSimulators,
 } from './start-demo.mjs';
 
-const CLUSTER_DIR = path.join(ROOT, 'demo', 'cluster');
+const CLUSTER_DIR = process.env.DEMO_CLUSTER_DIR ? path.resolve(process.env.DEMO_CLUSTER_DIR) : path.join(ROOT, 'demo', 'cluster');
 const log = (text) => console.log(`[cluster] ${text}`);
 
 /** The config node that links an instance to the shared namespace. */
@@ -45,6 +46,12 @@ export function withoutLocalSources(flows) {
   const dropped = new Set(flows.filter((node) => node.type === 'ws-gateway-opcua' || node.type === 'ws-gateway-modbus'
     || (node.type === 'ws-gateway-server' && (node.listen === 'port' || node.modbus || node.opcua))).map((node) => node.id));
   return flows.filter((node) => !dropped.has(node.id) && !dropped.has(node.server));
+}
+
+/** A's servers on their own ports (8081 ASNeG, 8082 gateway) moved where DEMO_ASNEG_PORT / DEMO_GATEWAY_PORT say. */
+export function moveServerPorts(flows, env = process.env) {
+  const moves = new Map([[8081, env.DEMO_ASNEG_PORT], [8082, env.DEMO_GATEWAY_PORT]].filter(([, value]) => value).map(([from, value]) => [from, parsePort(value)]));
+  return flows.map((node) => (node.type === 'ws-gateway-server' && node.listen === 'port' && moves.has(Number(node.port)) ? { ...node, port: moves.get(Number(node.port)) } : node));
 }
 
 function mosquittoBinary() {
@@ -73,7 +80,7 @@ async function main() {
   const prefix = process.env.DEMO_MQTT_PREFIX || 'ws-gateway-demo';
   const nodeFlags = parseNodeFlags(process.env.DEMO_NODE_FLAGS ?? DEFAULT_NODE_FLAGS);
 
-  const reason = buildReason();
+  const reason = /^\s*(1|on|true|yes)\s*$/i.test(process.env.DEMO_SKIP_BUILD ?? '') ? undefined : buildReason();
   if (reason) {
     log(`building (${reason}) ...`);
     const built = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
@@ -89,7 +96,7 @@ async function main() {
   const userDirA = path.join(CLUSTER_DIR, 'instance-a');
   const userDirB = path.join(CLUSTER_DIR, 'instance-b');
   const { flows: flowsA } = prepareUserDir({ userDir: userDirA, port: portA });
-  writeFlows(userDirA, [...flowsA, mqttNode({ id: 'c1a5e70000000a01', clientId: 'instance-a', brokerPort, prefix, direction: 'both' })]);
+  writeFlows(userDirA, [...moveServerPorts(flowsA), mqttNode({ id: 'c1a5e70000000a01', clientId: 'instance-a', brokerPort, prefix, direction: 'both' })]);
   const { flows: flowsB } = prepareUserDir({ userDir: userDirB, port: portB });
   // B owns nothing: it imports; its own flow tags (the examples' generators) stay local.
   writeFlows(userDirB, [...withoutLocalSources(flowsB), mqttNode({ id: 'c1a5e70000000b01', clientId: 'instance-b', brokerPort, prefix, direction: 'import' })]);
@@ -116,7 +123,7 @@ async function main() {
     exits.push(new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 0))));
     log(`instance ${name}: http://${HOST}:${port}/ (user dir ${path.relative(ROOT, userDir)})`);
   }
-  log(`WinCC OA on B: ws://${HOST}:${portB}/winccoa (demo/demo); ASNeG 8081 on A: ws://${HOST}:8081`);
+  log(`WinCC OA on B: ws://${HOST}:${portB}/winccoa (demo/demo); ASNeG on A: ws://${HOST}:${process.env.DEMO_ASNEG_PORT || 8081}`);
   // One instance gone ends the demo: the other would only show a half.
   const code = await Promise.race(exits);
   stopAll('SIGTERM');
