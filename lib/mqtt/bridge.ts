@@ -56,6 +56,7 @@ export class MqttBridge extends EventEmitter {
   private publishing: TagSubscription | undefined;
   private reconcileTimer: NodeJS.Timeout | undefined;
   private connectedNow = false;
+  private lastError = '';
   private closed = false;
 
   constructor(private readonly space: TagSpace, options: MqttBridgeOptions, private readonly log: BridgeLog = { info: () => {}, warn: () => {} }) {
@@ -94,7 +95,13 @@ export class MqttBridge extends EventEmitter {
     client.on('connect', () => this.onConnect(client));
     client.on('close', () => this.onDisconnect('connection closed'));
     client.on('offline', () => this.onDisconnect('broker unreachable'));
-    client.on('error', (error) => this.onDisconnect(messageOf(error)));
+    client.on('error', (error) => {
+      // Said once per distinct problem (a refused login repeats on every reconnect attempt).
+      const detail = messageOf(error);
+      if (detail !== this.lastError) this.log.warn(`MQTT ${this.options.url}: ${detail}`);
+      this.lastError = detail;
+      this.onDisconnect(detail);
+    });
     client.on('message', (topic, payload, packet) => this.onMessage(topic, payload, packet));
     if (this.publishingOn) {
       this.publishing = this.space.subscribePattern((name) => this.isPublished(name), (name, value) => this.publishTag(name, value));
@@ -153,6 +160,8 @@ export class MqttBridge extends EventEmitter {
       clean: true,
       resubscribe: false,
       reconnectPeriod: this.options.reconnectPeriodMs,
+      // A refused login is retried too: the broker's user list or a restarting broker may change its mind.
+      reconnectOnConnackError: true,
       connectTimeout: this.options.connectTimeoutMs,
       rejectUnauthorized: this.options.rejectUnauthorized,
       will: { topic: this.topics.instanceState(), payload: Buffer.from(JSON.stringify({ state: 'offline' } satisfies InstanceMessage)), qos: 1, retain: true },
@@ -190,6 +199,7 @@ export class MqttBridge extends EventEmitter {
     client.publish(this.topics.instanceState(), JSON.stringify({ state: 'online', timestamp: Date.now() } satisfies InstanceMessage), { qos: 1, retain: true });
     for (const [name, payload] of this.published) client.publish(this.topics.tag(name), payload, { qos: 0, retain: true });
     this.connectedNow = true;
+    this.lastError = '';
     this.source.setConnected(true);
     this.log.info(`MQTT connected to ${this.options.url} as ${this.instance}`);
     this.emit('state', { connected: true, detail: this.options.url } satisfies BridgeState);

@@ -278,3 +278,32 @@ class SilentDevice implements TagSource {
     return this.answer ? Promise.resolve() : new Promise(() => {});
   }
 }
+
+describe('MQTT bridge login', { timeout: 30_000 }, () => {
+  let broker: Broker;
+  const open: MqttBridge[] = [];
+  before(async () => { broker = await startBroker({ users: { gateway: 's3cret' } }); });
+  afterEach(async () => { await Promise.all(open.splice(0).map((bridge) => bridge.close())); });
+  after(async () => { await broker.stop(); });
+
+  function bridge(password: string, warnings: string[]): MqttBridge {
+    const made = new MqttBridge(new TagSpace(), { url: broker.url, clientId: `login-${password}`, prefix: PREFIX, username: 'gateway', password, reconnectPeriodMs: 100 }, { info: () => {}, warn: (text) => warnings.push(text) });
+    open.push(made);
+    made.start();
+    return made;
+  }
+
+  it('logs in with the user and password given, and says once why when the broker refuses them', async () => {
+    const refused: string[] = [];
+    const wrong = bridge('wrong', refused);
+    const right = bridge('s3cret', []);
+    await waitFor(() => right.connected, 'connected with the right password', 10_000);
+    await waitFor(() => refused.length > 0, 'a warning for the refused login', 10_000);
+    assert.match(refused[0], /Not authorized|Bad user name or password/i);
+    assert.equal(wrong.connected, false);
+    // Further attempts fail the same way and are not logged again.
+    const attempts = refused.length;
+    await new Promise<void>((resolve) => { wrong.once('state', () => resolve()); });
+    assert.equal(refused.length, attempts);
+  });
+});

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net = require('node:net');
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -26,13 +26,29 @@ export interface Broker {
   start(): Promise<void>;
 }
 
-/** A Mosquitto on a free 127.0.0.1 port with a temporary config: anonymous, no persistence, $SYS every second. */
-export async function startBroker(): Promise<Broker> {
+/**
+ * A Mosquitto on a free 127.0.0.1 port with a temporary config: no persistence, $SYS every second;
+ * anonymous, or only the given `user:password` logins (made with mosquitto_passwd).
+ */
+export async function startBroker(options: { users?: Record<string, string> } = {}): Promise<Broker> {
   const binary = mosquittoBinary();
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'ws-gateway-mosquitto-'));
   const config = join(dir, 'mosquitto.conf');
-  writeFileSync(config, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'sys_interval 1', 'log_dest stderr', ''].join('\n'));
+  const access = ['allow_anonymous true'];
+  if (options.users) {
+    const passwords = join(dir, 'passwords');
+    writeFileSync(passwords, '');
+    for (const [user, password] of Object.entries(options.users)) {
+      const made = spawnSync('mosquitto_passwd', ['-b', passwords, user, password], { stdio: 'inherit' });
+      if (made.status !== 0) throw new Error('mosquitto_passwd failed');
+    }
+    // Started as root, Mosquitto reads the file after dropping to its own user.
+    chmodSync(dir, 0o755);
+    chmodSync(passwords, 0o644);
+    access.splice(0, 1, 'allow_anonymous false', `password_file ${passwords}`);
+  }
+  writeFileSync(config, [`listener ${port} 127.0.0.1`, ...access, 'persistence false', 'sys_interval 1', 'log_dest stderr', ''].join('\n'));
   let child: ChildProcess | undefined;
   let log = '';
   const broker: Broker = {
