@@ -4,10 +4,9 @@
 // and without it on Node 22 and later, which decrypt RSA PKCS#1 v1.5 anyway and refuse to start with the
 // flag. A flag cannot be added to a running process (nor through NODE_OPTIONS), so on Node 20 this
 // starts a second Node process with it; otherwise the demo runs right here.
-import { spawn } from 'node:child_process';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { relaunch } from './relaunch.mjs';
 import { REVERT_FLAG, revertFlags } from './security-revert.mjs';
 
 const demoScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'start-demo.mjs');
@@ -18,16 +17,5 @@ if (flags.length === 0) {
   runDemo();
 } else {
   console.log(`[demo] node ${REVERT_FLAG} (this Node needs it for OPC UA Basic128Rsa15)`);
-  const child = spawn(process.execPath, [...flags, demoScript, ...process.argv.slice(2)], { stdio: 'inherit' });
-  // Ctrl-C and a closed terminal signal the whole process group, the demo included, which counts a
-  // second SIGINT as "kill Node-RED now"; so those are not passed on. SIGTERM usually comes for this
-  // process alone (kill, a service manager) and is.
-  process.on('SIGINT', () => {});
-  process.on('SIGHUP', () => {});
-  process.on('SIGTERM', () => child.kill('SIGTERM'));
-  child.once('error', (err) => {
-    console.error(`[demo] could not start ${demoScript}: ${err.message}`);
-    process.exit(1);
-  });
-  child.once('exit', (code, signal) => process.exit(code ?? 128 + (os.constants.signals[signal] ?? 0)));
+  relaunch(demoScript, flags);
 }

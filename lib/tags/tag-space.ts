@@ -213,6 +213,14 @@ export class TagSpace {
     return this.rings.get(name)?.ring.query(from, to, max) ?? [];
   }
 
+  /**
+   * What this space's own ring holds for a tag, whoever owns it. A source with its own history that cannot
+   * answer (an MQTT import whose owner is gone) falls back to it.
+   */
+  ringHistory(name: string, from: number, to: number, max: number): TagValue[] {
+    return this.rings.get(name)?.ring.query(from, to, max) ?? [];
+  }
+
   /** What all history rings hold, against `historyBytesTotal`. */
   historyStats(): HistoryStats {
     return { rings: this.rings.size, samples: this.budget.sampleCount, bytes: this.budget.bytes, droppedForTotal: this.budget.dropped };

@@ -1,0 +1,90 @@
+import fs = require('node:fs');
+import os = require('node:os');
+import type { NodeAPI, NodeDef } from 'node-red';
+import { MqttBridge, type BridgeDirection, type MqttBridgeOptions } from '../../lib/mqtt';
+import { messageOf } from '../../lib/util/errors';
+import { runtimeTags, type TagSettings } from '../shared/runtime-tags';
+import type { MqttConfigNode, MqttNodeCredentials } from './mqtt-node';
+
+interface MqttDef extends NodeDef {
+  broker: string;
+  clientId: string;
+  prefix: string;
+  direction: string;
+  publish: string;
+  import: string;
+  remoteWrites: string;
+  writeTimeout: number | string;
+  tlsCa: string;
+  tlsCert: string;
+  tlsKey: string;
+  rejectUnauthorized: boolean;
+}
+
+const DIRECTIONS: readonly BridgeDirection[] = ['both', 'publish', 'import'];
+
+export = function registerGatewayMqtt(RED: NodeAPI): void {
+  const settings = RED.settings as unknown as TagSettings;
+
+  function GatewayMqtt(this: MqttConfigNode, config: MqttDef): void {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    node.bridge = undefined;
+    const space = runtimeTags(settings).space;
+    try {
+      const credentials: MqttNodeCredentials = node.credentials ?? {};
+      const timeout = Number(config.writeTimeout);
+      const options: MqttBridgeOptions = {
+        url: (config.broker || '').trim(),
+        // Unique per broker and stable across restarts, so the instance's state topic stays the same.
+        clientId: (config.clientId || '').trim() || `ws-gateway-${os.hostname().replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 32)}-${node.id.replace(/[^A-Za-z0-9]/g, '')}`,
+        prefix: config.prefix || 'ws-gateway',
+        direction: DIRECTIONS.find((direction) => direction === config.direction) ?? 'both',
+        publish: config.publish ?? '',
+        import: config.import ?? '',
+        remoteWrites: config.remoteWrites ?? '',
+        writeTimeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : undefined,
+        username: credentials.user || undefined,
+        password: credentials.password || undefined,
+        ca: readPem(config.tlsCa),
+        cert: readPem(config.tlsCert),
+        key: readPem(config.tlsKey),
+        rejectUnauthorized: config.rejectUnauthorized !== false,
+        sourceId: `mqtt:${node.id}`,
+      };
+      const bridge = new MqttBridge(space, options, { info: (text) => node.log(text), warn: (text) => node.warn(text) });
+      node.bridge = bridge;
+      bridge.start();
+    } catch (error) {
+      node.error(messageOf(error));
+    }
+
+    node.on('close', (_removed: boolean, done: () => void) => {
+      const bridge = node.bridge;
+      node.bridge = undefined;
+      if (!bridge) return done();
+      bridge.close().then(done, (error: unknown) => {
+        node.error(messageOf(error));
+        done();
+      });
+    });
+  }
+
+  /** A TLS file named in the editor, read at deploy; an unreadable one fails the node with its path. */
+  function readPem(file: string | undefined): string | undefined {
+    const path = (file ?? '').trim();
+    if (path === '') return undefined;
+    try {
+      return fs.readFileSync(path, 'utf8');
+    } catch (error) {
+      throw new Error(RED._('ws-gateway-mqtt.errors.tls-file', { file: path, reason: messageOf(error) }));
+    }
+  }
+
+  RED.nodes.registerType<MqttConfigNode, MqttDef, Record<string, never>, MqttNodeCredentials>('ws-gateway-mqtt', GatewayMqtt, {
+    credentials: {
+      user: { type: 'text' },
+      password: { type: 'password' },
+    },
+  });
+};

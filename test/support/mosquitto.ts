@@ -1,0 +1,87 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net = require('node:net');
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePort } from './ports';
+import { delay } from './wait';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+const PROBE = ['sh', '-c', 'command -v mosquitto || test -x /usr/sbin/mosquitto'];
+
+/** Debian's mosquitto binary, installed with apt-get when missing and allowed (root), else a clear error. */
+export function mosquittoBinary(): string {
+  const ensured = spawnSync(process.execPath, [join(ROOT, 'scripts', 'ensure-debian-package.mjs'), 'mosquitto', ...PROBE], { stdio: 'inherit' });
+  if (ensured.status !== 0) throw new Error("the MQTT tests need Debian's mosquitto broker: sudo apt-get install -y mosquitto");
+  const found = spawnSync('sh', ['-c', 'command -v mosquitto || echo /usr/sbin/mosquitto'], { encoding: 'utf8' });
+  return found.stdout.trim();
+}
+
+export interface Broker {
+  port: number;
+  url: string;
+  /** Stops the broker process (retained messages go with it: persistence is off). */
+  stop(): Promise<void>;
+  /** Starts it again on the same port. */
+  start(): Promise<void>;
+}
+
+/**
+ * A Mosquitto on a free 127.0.0.1 port with a temporary config: no persistence, $SYS every second;
+ * anonymous, or only the given `user:password` logins (made with mosquitto_passwd).
+ */
+export async function startBroker(options: { users?: Record<string, string> } = {}): Promise<Broker> {
+  const binary = mosquittoBinary();
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'ws-gateway-mosquitto-'));
+  const config = join(dir, 'mosquitto.conf');
+  const access = ['allow_anonymous true'];
+  if (options.users) {
+    const passwords = join(dir, 'passwords');
+    writeFileSync(passwords, '');
+    for (const [user, password] of Object.entries(options.users)) {
+      const made = spawnSync('mosquitto_passwd', ['-b', passwords, user, password], { stdio: 'inherit' });
+      if (made.status !== 0) throw new Error('mosquitto_passwd failed');
+    }
+    // Started as root, Mosquitto reads the file after dropping to its own user.
+    chmodSync(dir, 0o755);
+    chmodSync(passwords, 0o644);
+    access.splice(0, 1, 'allow_anonymous false', `password_file ${passwords}`);
+  }
+  writeFileSync(config, [`listener ${port} 127.0.0.1`, ...access, 'persistence false', 'sys_interval 1', 'log_dest stderr', ''].join('\n'));
+  let child: ChildProcess | undefined;
+  let log = '';
+  const broker: Broker = {
+    port,
+    url: `mqtt://127.0.0.1:${port}`,
+    async start() {
+      const started = spawn(binary, ['-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+      child = started;
+      started.stderr?.on('data', (chunk: Buffer) => { log += chunk.toString('utf8'); });
+      const deadline = Date.now() + 10_000;
+      while (!(await accepts(port))) {
+        if (started.exitCode !== null || Date.now() > deadline) throw new Error(`mosquitto did not start on ${port}: ${log}`);
+        await delay(20);
+      }
+    },
+    async stop() {
+      const running = child;
+      child = undefined;
+      if (!running || running.exitCode !== null) return;
+      const exited = new Promise((done) => running.once('exit', done));
+      running.kill('SIGTERM');
+      await exited;
+    },
+  };
+  await broker.start();
+  process.once('exit', () => { rmSync(dir, { recursive: true, force: true }); });
+  return broker;
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolveAccepts) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => { socket.destroy(); resolveAccepts(true); });
+    socket.once('error', () => resolveAccepts(false));
+  });
+}
