@@ -435,11 +435,13 @@ export function followDemoPort(flows, port, env = process.env) {
       return { ...node, url: node.url.replace(`//${HOST}:1880/`, `//${HOST}:${port}/`) };
     }
     if (node.type === 'ws-gateway-opcua' && typeof node.endpointUrl === 'string') return { ...node, endpointUrl: moveOpcua(node.endpointUrl) };
-    if (node.type === 'ws-gateway-server' && typeof node.gatewayEndpoints === 'string') return { ...node, gatewayEndpoints: moveOpcua(node.gatewayEndpoints) };
     if (node.type === 'ws-gateway-modbus' && node.host === HOST && Number(node.port) === 5020) return { ...node, port: modbusPort };
+    if (node.type !== 'ws-gateway-server') return node;
+    // Every server carries gatewayEndpoints (the examples set every property), so both rules apply in turn.
+    let server = typeof node.gatewayEndpoints === 'string' ? { ...node, gatewayEndpoints: moveOpcua(node.gatewayEndpoints) } : node;
     // The EVOK 3 server listens on EVOK 3's own port 8080 (WebSocket and REST).
-    if (node.type === 'ws-gateway-server' && node.dialect === 'evok' && node.listen === 'port' && Number(node.port) === 8080) return { ...node, port: evok3Port };
-    return node;
+    if (server.dialect === 'evok' && server.listen === 'port' && Number(server.port) === 8080) server = { ...server, port: evok3Port };
+    return server;
   });
 }
 
