@@ -19,6 +19,8 @@ import { OpcuaEndpoint, type OpcuaVariable } from '../../lib/opcua';
 import { GatewayEndpoint } from '../../lib/server';
 import { TagSpace } from '../../lib/tags';
 import '../../lib/dialects/registry';
+import { percentile } from '../support/percentile';
+import { writeBenchResult } from '../support/result';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
@@ -27,6 +29,27 @@ const VARIABLES = Number(process.env.BENCH_VARIABLES ?? 200);
 const WRITE_MS = Number(process.env.BENCH_WRITE_MS ?? 250);
 const PUBLISHING_MS = 100;
 const WARMUP_MS = 2000;
+
+interface Percentiles {
+  p50: number;
+  p99: number;
+}
+
+interface DialectResult {
+  dialect: string;
+  seconds: number;
+  clients: number;
+  variables: number;
+  writeEveryMs: number;
+  publishingIntervalMs: number;
+  plainClientChangesPerSecond: number;
+  gatewayChangesPerSecondPerClient: number;
+  gatewayChangesPerSecondAllClients: number;
+  ratioPerClientToPlain: number;
+  latencyMs: { plain: Percentiles & { samples: number }; gateway: Percentiles & { samples: number }; added: Percentiles };
+  processCpuPercent: number;
+  monitoredItemsOnServer: number;
+}
 
 async function main(): Promise<void> {
   const pki = fs.mkdtempSync(path.join(os.tmpdir(), 'ws-gateway-bench-opcua-'));
@@ -89,7 +112,7 @@ async function main(): Promise<void> {
   }
 
   /** One measuring window: the plain client and the gateway's clients count the same writes. */
-  async function measure(label: string, sockets: WebSocket[], valueOf: (frame: string) => number | undefined, monitoredItemsOnServer: () => number): Promise<Record<string, unknown>> {
+  async function measure(label: string, sockets: WebSocket[], valueOf: (frame: string) => number | undefined, monitoredItemsOnServer: () => number): Promise<DialectResult> {
     const latencies: number[] = [];
     let wsChanges = 0;
     for (const socket of sockets) {
@@ -135,7 +158,7 @@ async function main(): Promise<void> {
     };
   }
 
-  const results: Array<Record<string, unknown>> = [];
+  const results: DialectResult[] = [];
 
   // opcua-server (8081): 50 clients, each monitoring every variable (ClientHandle = variable name, as ASNeG's JS client does).
   const serverSockets = await openClients(gateway.port!, 'json');
@@ -168,8 +191,10 @@ async function main(): Promise<void> {
   await gatewayDialect.close();
 
   console.log(JSON.stringify(results, null, 2));
-  fs.mkdirSync('.bench-results', { recursive: true });
-  fs.writeFileSync(path.join('.bench-results', 'opcua.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeBenchResult('opcua', results.flatMap((result) => [
+    { path: `${result.dialect}: changes per client`, unit: 'changes/s', figure: result.gatewayChangesPerSecondPerClient, baselineName: 'plain node-opcua client', baseline: result.plainClientChangesPerSecond, higherIsBetter: true },
+    { path: `${result.dialect}: write -> arrival p99`, unit: 'ms', figure: result.latencyMs.gateway.p99, baselineName: 'plain node-opcua client', baseline: result.latencyMs.plain.p99, higherIsBetter: false },
+  ]), results);
 
   clearInterval(writer);
   await gateway.close();
@@ -225,12 +250,6 @@ async function subscribeThroughGateway(socket: WebSocket, endpointUrl: string, n
   }, sessionId);
   const answer = await created;
   if (answer.Header.StatusCode !== '0') throw new Error(`GW_CreateMonitoredItemsRequest failed: ${JSON.stringify(answer.Header)}`);
-}
-
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  values.sort((a, b) => a - b);
-  return values[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
 }
 
 function round(value: number): number {
