@@ -99,7 +99,7 @@ async function broadcastFanout(tags: TagSpace): Promise<number> {
   const start = process.hrtime.bigint();
   for (let index = 1; index <= changes; index++) {
     // The hotlink frame of the same change to a client with a two-digit Id, byte for byte as long.
-    endpoint.broadcast(`{"DpConnectResult":{"Values":[${changes + index}],"Error":0,"Id":25}}`);
+    endpoint.broadcast(`{"DpConnectResult":{"Values":{"${element}":${changes + index}},"Error":0,"Id":25}}`);
     if (index % 100 === 0) await turn();
   }
   await finished;
