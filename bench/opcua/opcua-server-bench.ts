@@ -6,7 +6,8 @@
  * receives to what the plain client receives, and the latency the gateway adds (WebSocket arrival minus
  * plain-client arrival of the same value, p50 / p99).
  *
- * Environment: BENCH_SECONDS (10), BENCH_CLIENTS (50), BENCH_VARIABLES (200), BENCH_WRITE_MS (250).
+ * Environment: BENCH_SECONDS (10), BENCH_CLIENTS (50), BENCH_VARIABLES (200), BENCH_WRITE_MS (250, jittered
+ * 0.5..1.5x), BENCH_CLIENT_PROCESSES (2: the WebSocket clients run in that many processes of their own).
  */
 import { fork } from 'node:child_process';
 import fs = require('node:fs');
@@ -30,6 +31,7 @@ const WRITE_MS = Number(process.env.BENCH_WRITE_MS ?? 250);
 const PUBLISHING_MS = 100;
 const WARMUP_MS = 2000;
 const GRACE_MS = 1000;
+const CLIENT_PROCESSES = Math.max(1, Number(process.env.BENCH_CLIENT_PROCESSES ?? 2));
 
 interface Percentiles {
   p50: number;
@@ -128,18 +130,22 @@ async function main(): Promise<void> {
 
   /** One measuring window: the plain client and the gateway's clients (in their own process) count the same writes. */
   async function measure(label: string, port: number, monitoredItemsOnServer: () => number): Promise<DialectResult> {
-    const child = fork(path.join(__dirname, 'ws-clients.js'), [label, String(port), String(CLIENTS), String(VARIABLES), demo.endpointUrl, String(namespaceIndex), String(PUBLISHING_MS)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    await new Promise<void>((resolve, reject) => {
+    // The clients are spread over CLIENT_PROCESSES processes: real clients each parse only their own frames.
+    const perProcess = Math.ceil(CLIENTS / CLIENT_PROCESSES);
+    const children = Array.from({ length: CLIENT_PROCESSES }, (_unused, index) => fork(path.join(__dirname, 'ws-clients.js'),
+      [label, String(port), String(Math.min(perProcess, CLIENTS - index * perProcess)), String(VARIABLES), demo.endpointUrl, String(namespaceIndex), String(PUBLISHING_MS)],
+      { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+    const exited = Promise.all(children.map((child) => new Promise<void>((resolve) => child.once('exit', () => resolve()))));
+    await Promise.all(children.map((child) => new Promise<void>((resolve, reject) => {
       child.once('message', () => resolve());
       child.once('exit', (code) => reject(new Error(`${label} clients exited with ${code}`)));
-    });
+    })));
     await delay(WARMUP_MS);
     plainArrivals.length = 0;
     subscriptionArrivals.length = 0;
     const cpuStart = process.cpuUsage();
     measuring = true;
-    child.send({ measure: true });
+    for (const child of children) child.send({ measure: true });
     // Only values written inside the window count, on every path alike; recording goes on for a grace
     // period so that late arrivals of those values are not cut off at the window's edge.
     const windowStart = performance.timeOrigin + performance.now();
@@ -149,10 +155,12 @@ async function main(): Promise<void> {
     await delay(GRACE_MS);
     measuring = false;
     const elapsed = (windowEnd - windowStart) / 1000;
-    const { arrivals, cpuMicros: clientsCpuMicros } = await new Promise<{ arrivals: number[]; cpuMicros: number }>((resolve) => {
+    const reports = await Promise.all(children.map((child) => new Promise<{ arrivals: number[]; cpuMicros: number }>((resolve) => {
       child.once('message', resolve);
       child.send({ stop: true });
-    });
+    })));
+    const arrivals = reports.flatMap((report) => report.arrivals);
+    const clientsCpuMicros = reports.reduce((sum, report) => sum + report.cpuMicros, 0);
     await exited;
     const inWindow = (pairs: readonly number[]): number[] => {
       const result: number[] = [];
