@@ -9,6 +9,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import WebSocket = require('ws');
+import { median } from '../support/percentile';
+import { writeBenchResult } from '../support/result';
 
 type Variant = 'gateway' | 'core' | 'bare';
 
@@ -65,11 +67,6 @@ async function runOnce(variant: Variant): Promise<Result> {
   return { variant, deliveriesPerSecond: expected / seconds, cpuMicrosPerDelivery: cpuMicros / expected };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
 async function main(): Promise<void> {
   console.log(`fan-out: ${clients} clients x ${messages} messages of ${payload.length} bytes, median of ${rounds} rounds\n`);
   const variants: Variant[] = ['gateway', 'core', 'bare'];
@@ -89,6 +86,11 @@ async function main(): Promise<void> {
     console.log(`${labels[result.variant].padEnd(32)} ${result.deliveriesPerSecond.toFixed(0).padStart(12)}   ${result.cpuMicrosPerDelivery.toFixed(3).padStart(22)}   ${(result.cpuMicrosPerDelivery / gateway.cpuMicrosPerDelivery).toFixed(2).padStart(13)}x`);
   }
   const core = results[1];
+  const bare = results[2];
+  writeBenchResult('fanout', [
+    { path: `ws-gateway-out broadcast to ${clients} clients`, unit: 'deliveries/s', figure: gateway.deliveriesPerSecond, baselineName: 'bare ws, send per client', baseline: bare.deliveriesPerSecond, higherIsBetter: true },
+    { path: 'ws-gateway-out broadcast, server CPU', unit: 'us/delivery', figure: gateway.cpuMicrosPerDelivery, baselineName: 'Node-RED core websocket out', baseline: core.cpuMicrosPerDelivery, higherIsBetter: false },
+  ], results);
   console.log(`\nserver CPU per delivery: core websocket out / ws-gateway-out = ${(core.cpuMicrosPerDelivery / gateway.cpuMicrosPerDelivery).toFixed(1)}x (aim: >= 5x)`);
 }
 

@@ -15,6 +15,7 @@ import gatewayClient = require('../../nodes/ws-gateway-client/ws-gateway-client'
 import type { GatewayClientNode } from '../../nodes/ws-gateway-client/client-node';
 import { BareWsPair } from './bare-ws';
 import { measure, type Measurement } from './measure';
+import { writeBenchResult, type BenchRow } from '../support/result';
 import { readExample } from '../../test/support/examples';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -96,6 +97,10 @@ function row(result: Measurement, baseline: Measurement): string {
 async function main(): Promise<void> {
   console.log(`node ${process.version}; request ${JSON.stringify(request)}`);
   console.log(`${'path'.padEnd(44)} ${'conc'.padStart(4)} ${'calls'.padStart(7)} ${'calls/s'.padStart(9)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)}   vs bare ws`);
+  const rows: BenchRow[] = [];
+  const rowOf = (path: string, result: Measurement, baseline: Measurement): BenchRow => ({
+    path: `${path}, ${result.concurrency} in flight`, unit: 'calls/s', figure: result.perSecond, baselineName: 'bare ws request/response', baseline: baseline.perSecond, higherIsBetter: true,
+  });
   for (const { concurrency, total } of runs) {
     const bare = await BareWsPair.start();
     const baseline = await measure('bare ws request/response (baseline)', concurrency, total, () => bare.invoke(request));
@@ -103,13 +108,18 @@ async function main(): Promise<void> {
     console.log(row(baseline, baseline));
 
     const library = await libraryPath();
-    console.log(row(await measure('GatewayClient -> zato dialect -> hook reply', concurrency, total, () => library.invoke()), baseline));
+    const libraryResult = await measure('GatewayClient -> zato dialect -> hook reply', concurrency, total, () => library.invoke());
+    console.log(row(libraryResult, baseline));
+    rows.push(rowOf('invoke, library path', libraryResult, baseline));
     await library.stop();
 
     const nodeRed = await nodeRedPath();
-    console.log(row(await measure('gateway out -> client -> zato -> echo flow', concurrency, total, (index) => nodeRed.invoke(index)), baseline));
+    const flowResult = await measure('gateway out -> client -> zato -> echo flow', concurrency, total, (index) => nodeRed.invoke(index));
+    console.log(row(flowResult, baseline));
+    rows.push(rowOf('invoke through a flow', flowResult, baseline));
     await nodeRed.stop();
   }
+  writeBenchResult('invoke', rows);
 }
 
 main().catch((error: unknown) => {

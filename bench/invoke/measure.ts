@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { percentile } from '../support/percentile';
 
 export interface Measurement {
   name: string;
@@ -27,18 +28,16 @@ export async function measure(name: string, concurrency: number, total: number, 
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   const elapsed = performance.now() - started;
-  latencies.sort((a, b) => a - b);
   return {
     name,
     concurrency,
     invocations: total,
     perSecond: Math.round((total / elapsed) * 1000),
-    p50Ms: percentile(latencies, 0.5),
-    p99Ms: percentile(latencies, 0.99),
+    p50Ms: roundMicros(percentile(latencies, 50)),
+    p99Ms: roundMicros(percentile(latencies, 99)),
   };
 }
 
-function percentile(sorted: number[], fraction: number): number {
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1));
-  return Math.round(sorted[index] * 1000) / 1000;
+function roundMicros(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
 }

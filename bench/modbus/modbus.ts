@@ -4,7 +4,6 @@
  * against the Neuron L533 simulator on loopback; each figure is printed with its baseline measured in
  * the same run, so the ratios mean something on any machine.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import WebSocket = require('ws');
 import { NeuronSimulator } from '../../demo/modbus/neuron-simulator';
@@ -12,6 +11,8 @@ import { expandProfile, ModbusGateway, ModbusLine, planBlocks, pointWidth, reque
 import { isProduct, loadShippedProfile } from '../../lib/modbus/profile';
 import { GatewayEndpoint } from '../../lib/server';
 import { TagSpace } from '../../lib/tags';
+import { percentile } from '../support/percentile';
+import { writeBenchResult } from '../support/result';
 
 const RUN_MS = Number(process.env.BENCH_MS ?? 3000);
 const CLIENTS = 50;
@@ -25,11 +26,6 @@ function l533(): UnitConfig[] {
     if (isProduct(board)) throw new Error(`${profile} is no board`);
     return { unit, profile: board };
   });
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 /** Planned reads per cycle vs one read per circuit property (what a poller without planning sends). */
@@ -159,12 +155,14 @@ async function main(): Promise<void> {
     `  ${CLIENTS} clients, poll 100 ms   p50 ${f(percentile(lat50slow, 50))}  p99 ${f(percentile(lat50slow, 99))}`,
   ];
   console.log(lines.join('\n'));
-  mkdirSync('.bench-results', { recursive: true });
-  writeFileSync('.bench-results/modbus.json', `${JSON.stringify({ counts, planned, naive, latency: {
+  writeBenchResult('modbus', [
+    { path: 'modbus poll cycles per unit, planned blocks', unit: 'cycles/s', figure: planned.cyclesPerSecond, baselineName: 'one read per property', baseline: naive.cyclesPerSecond, higherIsBetter: true },
+    { path: `modbus change -> ${CLIENTS} EVOK clients p50`, unit: 'ms', figure: percentile(lat50, 50), baselineName: '1 client', baseline: percentile(lat1, 50), higherIsBetter: false },
+  ], { counts, planned, naive, latency: {
     oneClient20ms: { p50: percentile(lat1, 50), p99: percentile(lat1, 99) },
     fiftyClients20ms: { p50: percentile(lat50, 50), p99: percentile(lat50, 99) },
     fiftyClients100ms: { p50: percentile(lat50slow, 50), p99: percentile(lat50slow, 99) },
-  } }, null, 2)}\n`);
+  } });
 }
 
 main().catch((error: unknown) => {

@@ -17,6 +17,8 @@ import { TagSpace } from '../../lib/tags';
 import { GatewayEndpoint } from '../../lib/server';
 import { GatewayClient } from '../../test/support/gateway-client';
 import { startOpcuaTestServer } from '../../test/support/opcua-test-server';
+import { median, percentile } from '../support/percentile';
+import { writeBenchResult } from '../support/result';
 
 const [reads, inFlight, rounds] = [2000, 8, 5].map((fallback, index) => {
   const value = Number(process.argv[2 + index]);
@@ -64,15 +66,6 @@ async function compare(count: number, concurrency: number, plain: () => Promise<
   }
   const done = (index: number): Measurement => ({ readsPerSecond: (perSlice * slices) / totals[index].seconds, latenciesMs: totals[index].latenciesMs });
   return [done(0), done(1)];
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-function median(values: number[]): number {
-  return percentile(values, 50);
 }
 
 async function main(): Promise<void> {
@@ -137,6 +130,11 @@ async function main(): Promise<void> {
   console.log(`  latency p50:    gateway ${summary('gatewayP50Ms').toFixed(3)} ms, plain ${summary('plainP50Ms').toFixed(3)} ms, added ${(summary('gatewayP50Ms') - summary('plainP50Ms')).toFixed(3)} ms`);
   console.log(`  latency p99:    gateway ${summary('gatewayP99Ms').toFixed(3)} ms, plain ${summary('plainP99Ms').toFixed(3)} ms, added ${(summary('gatewayP99Ms') - summary('plainP99Ms')).toFixed(3)} ms`);
   console.log(`  ${inFlight} in flight:   gateway ${summary('gatewayParallelPerSecond').toFixed(0)} reads/s, plain ${summary('plainParallelPerSecond').toFixed(0)} reads/s, ratio ${summary('parallelRatio').toFixed(2)}`);
+
+  writeBenchResult('opcua-gateway', [
+    { path: 'opcua-gateway GW_ReadRequest, 1 at a time', unit: 'reads/s', figure: summary('gatewaySerialPerSecond'), baselineName: 'plain node-opcua read', baseline: summary('plainSerialPerSecond'), higherIsBetter: true },
+    { path: `opcua-gateway GW_ReadRequest, ${inFlight} in flight`, unit: 'reads/s', figure: summary('gatewayParallelPerSecond'), baselineName: 'plain node-opcua read', baseline: summary('plainParallelPerSecond'), higherIsBetter: true },
+  ], rows);
 
   await client.close();
   await session.close();

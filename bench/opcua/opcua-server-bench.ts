@@ -6,27 +6,54 @@
  * receives to what the plain client receives, and the latency the gateway adds (WebSocket arrival minus
  * plain-client arrival of the same value, p50 / p99).
  *
- * Environment: BENCH_SECONDS (10), BENCH_CLIENTS (50), BENCH_VARIABLES (200), BENCH_WRITE_MS (250).
+ * Environment: BENCH_SECONDS (10), BENCH_CLIENTS (50), BENCH_VARIABLES (200), BENCH_WRITE_MS (250, jittered
+ * 0.5..1.5x), BENCH_CLIENT_PROCESSES (2: the WebSocket clients run in that many processes of their own).
  */
+import { fork } from 'node:child_process';
 import fs = require('node:fs');
 import os = require('node:os');
 import path = require('node:path');
 import { performance } from 'node:perf_hooks';
-import WebSocket = require('ws');
 import { ClientMonitoredItem, ClientSubscription, DataType, OPCUAClient, TimestampsToReturn, Variant, type DataValue, type UAVariable } from 'node-opcua';
 import { startOpcuaDemoServer, DEMO_NAMESPACE_URI } from '../../demo/opcua/demo-server';
 import { OpcuaEndpoint, type OpcuaVariable } from '../../lib/opcua';
 import { GatewayEndpoint } from '../../lib/server';
 import { TagSpace } from '../../lib/tags';
 import '../../lib/dialects/registry';
+import { percentile } from '../support/percentile';
+import { writeBenchResult } from '../support/result';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
 const VARIABLES = Number(process.env.BENCH_VARIABLES ?? 200);
-// Slower than the publishing interval, so both subscribers see every value and latencies can be matched.
+// Slower than the publishing interval (even at half, jittered), so both subscribers see every value and latencies can be matched.
 const WRITE_MS = Number(process.env.BENCH_WRITE_MS ?? 250);
 const PUBLISHING_MS = 100;
 const WARMUP_MS = 2000;
+const GRACE_MS = 1000;
+const CLIENT_PROCESSES = Math.max(1, Number(process.env.BENCH_CLIENT_PROCESSES ?? 2));
+
+interface Percentiles {
+  p50: number;
+  p99: number;
+}
+
+interface DialectResult {
+  dialect: string;
+  seconds: number;
+  clients: number;
+  variables: number;
+  writeEveryMs: number;
+  publishingIntervalMs: number;
+  plainClientChangesPerSecond: number;
+  gatewayChangesPerSecondPerClient: number;
+  gatewayChangesPerSecondAllClients: number;
+  ratioPerClientToPlain: number;
+  latencyMs: { plain: Percentiles & { samples: number }; gateway: Percentiles & { samples: number }; gatewaySubscription: Percentiles & { samples: number }; added: Percentiles; addedAfterSubscription: Percentiles };
+  processCpuPercent: number;
+  clientsProcessCpuPercent: number;
+  monitoredItemsOnServer: number;
+}
 
 async function main(): Promise<void> {
   const pki = fs.mkdtempSync(path.join(os.tmpdir(), 'ws-gateway-bench-opcua-'));
@@ -43,13 +70,20 @@ async function main(): Promise<void> {
   let sequence = 0;
   /** When each value (unique across variables) was written, to measure both paths from the same origin. */
   const writeTimes = new Map<number, number>();
-  const writer = setInterval(() => {
+  // Writes at jittered intervals (0.5..1.5 x WRITE_MS): at a fixed interval the write would fall at the
+  // same few points of each subscription's publishing cycle, and two subscriptions out of phase would
+  // differ by that phase rather than by what the gateway adds. Jittered, write -> arrival spreads over
+  // the whole cycle for both, and their percentiles compare.
+  let writer: NodeJS.Timeout | undefined;
+  const writeAll = (): void => {
     const now = new Date();
     for (const node of benchNodes) {
-      writeTimes.set(++sequence, performance.now());
+      writeTimes.set(++sequence, performance.timeOrigin + performance.now());
       node.setValueFromSource(new Variant({ dataType: DataType.Double, value: sequence }), undefined, now);
     }
-  }, WRITE_MS);
+    writer = setTimeout(writeAll, WRITE_MS * (0.5 + Math.random()));
+  };
+  writer = setTimeout(writeAll, WRITE_MS);
 
   // The gateway: lib/opcua endpoint + GatewayEndpoint with the opcua-server dialect on an own port.
   const variables: OpcuaVariable[] = benchNodes.map((_node, index) => ({ name: `Bench${index}`, nodeId: `nsu=${DEMO_NAMESPACE_URI};s=Bench${index}`, samplingInterval: 0 }));
@@ -67,8 +101,8 @@ async function main(): Promise<void> {
   while (!opcua.connection.connected) await delay(50);
 
   // The baseline: a plain node-opcua client, same subscription and item parameters.
-  const plainLatencies: number[] = [];
-  let plainChanges = 0;
+  /** [value, arrival] pairs of the plain client and of the gateway's own subscription, while measuring. */
+  const plainArrivals: number[] = [];
   let measuring = false;
   const plain = OPCUAClient.create({ endpointMustExist: false, connectionStrategy: { maxRetry: 0 } });
   await plain.connect(demo.endpointUrl);
@@ -81,37 +115,66 @@ async function main(): Promise<void> {
     const item = ClientMonitoredItem.create(subscription, { nodeId: `ns=${namespaceIndex};s=Bench${index}`, attributeId: 13 },
       { samplingInterval: 0, queueSize: 1, discardOldest: true }, TimestampsToReturn.Both);
     item.on('changed', (value: DataValue) => {
-      if (!measuring) return;
-      plainChanges++;
-      const written = writeTimes.get(Number(value.value.value));
-      if (written !== undefined) plainLatencies.push(performance.now() - written);
+      if (measuring) plainArrivals.push(Number(value.value.value), performance.timeOrigin + performance.now());
     });
   }
 
-  /** One measuring window: the plain client and the gateway's clients count the same writes. */
-  async function measure(label: string, sockets: WebSocket[], valueOf: (frame: string) => number | undefined, monitoredItemsOnServer: () => number): Promise<Record<string, unknown>> {
-    const latencies: number[] = [];
-    let wsChanges = 0;
-    for (const socket of sockets) {
-      socket.on('message', (data) => {
-        if (!measuring) return;
-        const value = valueOf(String(data));
-        if (value === undefined) return;
-        wsChanges++;
-        const written = writeTimes.get(value);
-        if (written !== undefined) latencies.push(performance.now() - written);
-      });
-    }
+  // Where the gateway's own subscription hears each change (before any WebSocket work): splits the added
+  // latency into what comes before the gateway and what the gateway's delivery adds.
+  const subscriptionArrivals: number[] = [];
+  for (const variable of variables) {
+    opcua.connection.monitor(variable.nodeId, variable.samplingInterval ?? 0, (value) => {
+      if (measuring) subscriptionArrivals.push(Number(value.value.value), performance.timeOrigin + performance.now());
+    });
+  }
+
+  /** One measuring window: the plain client and the gateway's clients (in their own process) count the same writes. */
+  async function measure(label: string, port: number, monitoredItemsOnServer: () => number): Promise<DialectResult> {
+    // The clients are spread over CLIENT_PROCESSES processes: real clients each parse only their own frames.
+    const perProcess = Math.ceil(CLIENTS / CLIENT_PROCESSES);
+    const children = Array.from({ length: CLIENT_PROCESSES }, (_unused, index) => fork(path.join(__dirname, 'ws-clients.js'),
+      [label, String(port), String(Math.min(perProcess, CLIENTS - index * perProcess)), String(VARIABLES), demo.endpointUrl, String(namespaceIndex), String(PUBLISHING_MS)],
+      { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+    const exited = Promise.all(children.map((child) => new Promise<void>((resolve) => child.once('exit', () => resolve()))));
+    await Promise.all(children.map((child) => new Promise<void>((resolve, reject) => {
+      child.once('message', () => resolve());
+      child.once('exit', (code) => reject(new Error(`${label} clients exited with ${code}`)));
+    })));
     await delay(WARMUP_MS);
-    plainChanges = 0;
-    plainLatencies.length = 0;
+    plainArrivals.length = 0;
+    subscriptionArrivals.length = 0;
     const cpuStart = process.cpuUsage();
     measuring = true;
-    const started = performance.now();
+    for (const child of children) child.send({ measure: true });
+    // Only values written inside the window count, on every path alike; recording goes on for a grace
+    // period so that late arrivals of those values are not cut off at the window's edge.
+    const windowStart = performance.timeOrigin + performance.now();
     await delay(SECONDS * 1000);
-    measuring = false;
-    const elapsed = (performance.now() - started) / 1000;
+    const windowEnd = performance.timeOrigin + performance.now();
     const cpu = process.cpuUsage(cpuStart);
+    await delay(GRACE_MS);
+    measuring = false;
+    const elapsed = (windowEnd - windowStart) / 1000;
+    const reports = await Promise.all(children.map((child) => new Promise<{ arrivals: number[]; cpuMicros: number }>((resolve) => {
+      child.once('message', resolve);
+      child.send({ stop: true });
+    })));
+    const arrivals = reports.flatMap((report) => report.arrivals);
+    const clientsCpuMicros = reports.reduce((sum, report) => sum + report.cpuMicros, 0);
+    await exited;
+    const inWindow = (pairs: readonly number[]): number[] => {
+      const result: number[] = [];
+      for (let index = 0; index < pairs.length; index += 2) {
+        const written = writeTimes.get(pairs[index]);
+        if (written !== undefined && written >= windowStart && written < windowEnd) result.push(pairs[index + 1] - written);
+      }
+      return result;
+    };
+    const latencies = inWindow(arrivals);
+    const plainLatencies = inWindow(plainArrivals);
+    const subscriptionLatencies = inWindow(subscriptionArrivals);
+    const wsChanges = latencies.length;
+    const plainChanges = plainLatencies.length;
     const plainRate = plainChanges / elapsed;
     const wsRatePerClient = wsChanges / elapsed / CLIENTS;
     const gatewayP50 = percentile(latencies, 50);
@@ -128,27 +191,24 @@ async function main(): Promise<void> {
       latencyMs: {
         plain: { p50: round(plainP50), p99: round(plainP99), samples: plainLatencies.length },
         gateway: { p50: round(gatewayP50), p99: round(gatewayP99), samples: latencies.length },
+        // 8081 only: arrival in the gateway's shared OPC UA subscription, before the WebSocket clients.
+        gatewaySubscription: { p50: round(percentile(subscriptionLatencies, 50)), p99: round(percentile(subscriptionLatencies, 99)), samples: subscriptionLatencies.length },
         added: { p50: round(gatewayP50 - plainP50), p99: round(gatewayP99 - plainP99) },
+        // 8081 only: what the gateway adds after its own subscription heard the change (the same
+        // subscription on both sides, so no difference of publishing phase can enter).
+        addedAfterSubscription: { p50: round(gatewayP50 - percentile(subscriptionLatencies, 50)), p99: round(gatewayP99 - percentile(subscriptionLatencies, 99)) },
       },
       processCpuPercent: Math.round(((cpu.user + cpu.system) / 1000 / (elapsed * 1000)) * 100),
+      // The WebSocket clients' process: receiving and parsing a burst of every client's frames takes this.
+      clientsProcessCpuPercent: Math.round((clientsCpuMicros / 1000 / (elapsed * 1000)) * 100),
       monitoredItemsOnServer: monitoredItemsOnServer(),
     };
   }
 
-  const results: Array<Record<string, unknown>> = [];
+  const results: DialectResult[] = [];
 
-  // opcua-server (8081): 50 clients, each monitoring every variable (ClientHandle = variable name, as ASNeG's JS client does).
-  const serverSockets = await openClients(gateway.port!, 'json');
-  for (const socket of serverSockets) {
-    for (const variable of variables) {
-      socket.send(JSON.stringify({ Header: { MessageType: 'MONITORSTART_REQUEST', ClientHandle: variable.name }, Body: { Variable: variable.name } }));
-    }
-  }
-  results.push(await measure('opcua-server', serverSockets, (frame) => {
-    const message = JSON.parse(frame) as { Header: { MessageType: string }; Body?: { Value?: { Body?: string } } };
-    return message.Header.MessageType === 'MONITORUPDATE_MESSAGE' ? Number(message.Body?.Value?.Body) : undefined;
-  }, () => demo.monitoredItemCount()));
-  await closeClients(serverSockets);
+  // opcua-server (8081): 50 clients, each monitoring every variable.
+  results.push(await measure('opcua-server', gateway.port!, () => demo.monitoredItemCount()));
 
   // opcua-gateway (8082): 50 clients, each logging in (its own OPC UA session, as the gateway is meant to
   // work), creating a subscription and one monitored item per variable.
@@ -158,20 +218,16 @@ async function main(): Promise<void> {
     limits: { maxClients: CLIENTS + 10, maxInFlight: 16, outboundBudgetBytes: 16 * 1024 * 1024 },
   }, new TagSpace());
   await gatewayDialect.start();
-  const gatewaySockets = await openClients(gatewayDialect.port!);
-  await Promise.all(gatewaySockets.map((socket) => subscribeThroughGateway(socket, demo.endpointUrl, namespaceIndex)));
-  results.push(await measure('opcua-gateway', gatewaySockets, (frame) => {
-    const message = JSON.parse(frame) as { Header: { MessageType: string }; Body?: { Value?: { Value?: { Body?: string } } } };
-    return message.Header.MessageType === 'GW_DataChangeNotify' ? Number(message.Body?.Value?.Value?.Body) : undefined;
-  }, () => demo.monitoredItemCount()));
-  await closeClients(gatewaySockets);
+  results.push(await measure('opcua-gateway', gatewayDialect.port!, () => demo.monitoredItemCount()));
   await gatewayDialect.close();
 
   console.log(JSON.stringify(results, null, 2));
-  fs.mkdirSync('.bench-results', { recursive: true });
-  fs.writeFileSync(path.join('.bench-results', 'opcua.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeBenchResult('opcua', results.flatMap((result) => [
+    { path: `${result.dialect}: changes per client`, unit: 'changes/s', figure: result.gatewayChangesPerSecondPerClient, baselineName: 'plain node-opcua client', baseline: result.plainClientChangesPerSecond, higherIsBetter: true },
+    { path: `${result.dialect}: write -> arrival p99`, unit: 'ms', figure: result.latencyMs.gateway.p99, baselineName: 'plain node-opcua client', baseline: result.latencyMs.plain.p99, higherIsBetter: false },
+  ]), results);
 
-  clearInterval(writer);
+  clearTimeout(writer);
   await gateway.close();
   await opcua.close();
   await subscription.terminate();
@@ -179,58 +235,6 @@ async function main(): Promise<void> {
   await plain.disconnect();
   await demo.stop();
   fs.rmSync(pki, { recursive: true, force: true });
-}
-
-function openClients(port: number, protocol?: string): Promise<WebSocket[]> {
-  return Promise.all(Array.from({ length: CLIENTS }, () => new Promise<WebSocket>((resolve, reject) => {
-    const socket = protocol ? new WebSocket(`ws://127.0.0.1:${port}`, protocol) : new WebSocket(`ws://127.0.0.1:${port}`);
-    socket.once('open', () => resolve(socket));
-    socket.once('error', reject);
-  })));
-}
-
-function closeClients(sockets: WebSocket[]): Promise<void[]> {
-  return Promise.all(sockets.map((socket) => new Promise<void>((resolve) => { socket.once('close', () => resolve()); socket.close(); })));
-}
-
-/** GW_LoginRequest, GW_CreateSubscriptionRequest and GW_CreateMonitoredItemsRequest for every bench variable. */
-async function subscribeThroughGateway(socket: WebSocket, endpointUrl: string, namespaceIndex: number): Promise<void> {
-  const next = (type: string): Promise<{ Header: { StatusCode?: string }; Body: Record<string, string> }> => new Promise((resolve) => {
-    const onMessage = (data: WebSocket.RawData): void => {
-      const message = JSON.parse(String(data)) as { Header: { MessageType: string; StatusCode?: string }; Body: Record<string, string> };
-      if (message.Header.MessageType !== type) return;
-      socket.off('message', onMessage);
-      resolve(message);
-    };
-    socket.on('message', onMessage);
-  });
-  const send = (type: string, body: unknown, sessionId?: string): void => {
-    socket.send(JSON.stringify({ Header: { MessageType: type, ClientHandle: 'bench', ...(sessionId ? { SessionId: sessionId } : {}) }, Body: body }));
-  };
-  const login = next('GW_LoginResponse');
-  const connected = next('GW_SessionStatusNotify');
-  send('GW_LoginRequest', { DiscoveryUrl: endpointUrl });
-  const sessionId = (await login).Body.SessionId;
-  await connected;
-  const subscription = next('GW_CreateSubscriptionResponse');
-  send('GW_CreateSubscriptionRequest', { RequestedPublishingInterval: String(PUBLISHING_MS), RequestedLifetimeCount: '600', RequestedMaxKeepAliveCount: '20' }, sessionId);
-  const subscriptionId = (await subscription).Body.SubscriptionId;
-  const created = next('GW_CreateMonitoredItemsResponse');
-  send('GW_CreateMonitoredItemsRequest', {
-    SubscriptionId: subscriptionId,
-    ItemsToCreate: Array.from({ length: VARIABLES }, (_unused, index) => ({
-      ItemToMonitor: { NodeId: { IdType: '1', Id: `Bench${index}`, Namespace: String(namespaceIndex) }, AttributeId: '13' },
-      RequestedParameters: { ClientHandle: String(index), SamplingInterval: '0', QueueSize: '1', DiscardOldest: 'true' },
-    })),
-  }, sessionId);
-  const answer = await created;
-  if (answer.Header.StatusCode !== '0') throw new Error(`GW_CreateMonitoredItemsRequest failed: ${JSON.stringify(answer.Header)}`);
-}
-
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  values.sort((a, b) => a - b);
-  return values[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
 }
 
 function round(value: number): number {

@@ -1,5 +1,6 @@
 import { StatusCodes, type DataValue, type NodeId, type StatusCode } from 'node-opcua';
 import { OpcuaStatusError, statusOf, type OpcuaEndpoint, type OpcuaVariable } from '../../opcua';
+import { frameMessage } from '../../server/frame';
 import type { ClientSession } from '../../server/session';
 import type { Dialect, DialectContext, DialectError, DialectMessage, OutgoingFrame } from '../dialect';
 import { asnegTree, parseAsnegTime, statusName, typeName } from './asneg-text';
@@ -28,6 +29,12 @@ export function createOpcuaServerDialect(context: DialectContext): Dialect {
   const maxDepth = depthLimitOf(context);
   /** Encoded bodies of the last values, so 50 clients of one item cost one encoding. */
   const encodedValues = new WeakMap<DataValue, string>();
+  /**
+   * MONITORUPDATE_MESSAGE wire frames per value and ClientHandle: clients that monitor an item under the
+   * same handle (ASNeG's web client uses the variable name) share one frame, as a broadcast does, so a
+   * change reaches all of them in the turn it arrived without an encode per client. Dropped with the value.
+   */
+  const updateFrames = new WeakMap<DataValue, Map<string, Buffer>>();
 
   const onState = (state: string): void => {
     if (state === 'connected') {
@@ -63,6 +70,20 @@ export function createOpcuaServerDialect(context: DialectContext): Dialect {
       encodedValues.set(value, encoded);
     }
     return encoded;
+  }
+
+  function updateFrame(value: DataValue, clientHandle: string): Buffer {
+    let byHandle = updateFrames.get(value);
+    if (!byHandle) {
+      byHandle = new Map();
+      updateFrames.set(value, byHandle);
+    }
+    let frame = byHandle.get(clientHandle);
+    if (frame === undefined) {
+      frame = frameMessage(`{"Header":{"MessageType":"MONITORUPDATE_MESSAGE","ClientHandle":${JSON.stringify(clientHandle)}},"Body":${bodyOf(value)}}`);
+      byHandle.set(clientHandle, frame);
+    }
+    return frame;
   }
 
   function dataValueJson(value: DataValue): JsonValue {
@@ -175,9 +196,8 @@ export function createOpcuaServerDialect(context: DialectContext): Dialect {
         answer('');
         const monitor = endpoint.connection.monitor(variable.nodeId, variable.samplingInterval ?? DEFAULT_SAMPLING_INTERVAL, (value) => {
           endpoint.types.learn(variable.name, value);
-          const frame = `{"Header":{"MessageType":"MONITORUPDATE_MESSAGE","ClientHandle":${JSON.stringify(clientHandle)}},"Body":${bodyOf(value)}}`;
           // Keyed per handle: a slow client gets the latest value of each item instead of a backlog.
-          session.send(frame, `monitor:${clientHandle}`);
+          session.sendFrame(updateFrame(value, clientHandle), `monitor:${clientHandle}`);
         });
         monitors.add(session, clientHandle, { variable: variable.name, monitor, toldDisconnected: false });
         if (!endpoint.connection.connected && endpoint.connection.state !== 'connecting') {

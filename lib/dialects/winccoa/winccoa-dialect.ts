@@ -100,7 +100,7 @@ export function createWinccoaDialect(context: DialectContext): Dialect {
       const failure = new WinccoaFailure(WinccoaError.noElements, noneExist(dropped));
       return state.replies.enqueue(Promise.resolve(encodeFailure('DpConnectResult', failure, id)), send(session));
     }
-    const connect = new GroupConnect(env, id, elements, (frame, key) => session.send(frame, key), state.nextKey('wcc-c'));
+    const connect = new GroupConnect(env, id, elements, (frame, key) => session.sendFrame(frame, key), state.nextKey('wcc-c'));
     state.keep(state.connects, id, connect);
     await state.replies.enqueue(connect.start(answer).catch(() => undefined), send(session));
     connect.open();

@@ -202,3 +202,25 @@ describe('winccoa hotlinks to a slow client', () => {
     }
   });
 });
+
+describe('winccoa DpConnect hotlinks shared between clients', () => {
+  let fx: WinccoaFixture;
+  before(async () => { fx = await startWinccoa(); });
+  after(async () => { await fx.close(); });
+
+  // The Values of a change are encoded once and each client's Id spliced in: the text every client
+  // receives must stay exactly what encoding its own result writes.
+  it('gives every client the exact text of its own result, with its own Id, the same Id, or none', async () => {
+    const clients = await Promise.all([fx.client(), fx.client(), fx.client(), fx.client()]);
+    const ids = [3, 3, 1234567, undefined];
+    await Promise.all(clients.map((client, index) => ask(client, { DpConnect: { ...(ids[index] === undefined ? {} : { Id: ids[index] }), Dps: ['ExampleDP_Arg1.'], Answer: true } }, 'DpConnectResult')));
+    for (const value of [42, 'Grüße € "quoted"', 0.1]) {
+      fx.flowTags.publish('ExampleDP_Arg1', value);
+      const texts = await Promise.all(clients.map((client) => client.nextText()));
+      texts.forEach((text, index) => {
+        const tail = ids[index] === undefined ? '' : `,"Id":${ids[index]}`;
+        assert.equal(text, `{"DpConnectResult":{"Values":{"System1:ExampleDP_Arg1.:_online.._value":${JSON.stringify(value)}},"Error":0${tail}}}`);
+      });
+    }
+  });
+});
