@@ -97,7 +97,7 @@ export = function registerGatewayClient(RED: NodeAPI): void {
       if (config.tlsCert) tls.cert = readFileSync(config.tlsCert);
       if (config.tlsKey) tls.key = readFileSync(config.tlsKey);
     } catch (error) {
-      throw new Error(RED._('ws-gateway-client.errors.tls-files', { error: messageOf(error) }));
+      throw new Error(RED._('ws-gateway-client.errors.tls-files', { error: messageOf(error) }), { cause: error });
     }
     if (credentials.tlsPassphrase) tls.passphrase = credentials.tlsPassphrase;
     return tls;

@@ -77,7 +77,7 @@ export = function registerGatewayMqtt(RED: NodeAPI): void {
     try {
       return fs.readFileSync(path, 'utf8');
     } catch (error) {
-      throw new Error(RED._('ws-gateway-mqtt.errors.tls-file', { file: path, reason: messageOf(error) }));
+      throw new Error(RED._('ws-gateway-mqtt.errors.tls-file', { file: path, reason: messageOf(error) }), { cause: error });
     }
   }
 

@@ -36,7 +36,6 @@ interface ServerDef extends NodeDef {
   gatewayPkiFolder?: string;
 }
 
-
 /** The memory bounds settings.js may set (see docs/reliability/memory.md). */
 interface MemorySettings {
   wsGatewayServerHistorySize: number;
@@ -145,7 +144,7 @@ export = function registerGatewayServer(RED: NodeAPI): void {
       try {
         return { kind: 'port', host, port, tls: { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey), passphrase: credentials.tlsPassphrase || undefined } };
       } catch (error) {
-        throw new Error(RED._('ws-gateway-server.errors.tls-files', { error: messageOf(error) }));
+        throw new Error(RED._('ws-gateway-server.errors.tls-files', { error: messageOf(error) }), { cause: error });
       }
     }
     if (settings.httpNodeRoot === false) throw new Error('httpNodeRoot is false: Node-RED serves no HTTP nodes, use an own port');

@@ -10,7 +10,6 @@ import { delay, openHandles, waitFor } from '../support/wait';
 import { basicAuth, refusedStatus } from '../support/ws-client';
 import { freePort } from '../support/ports';
 
-
 interface ErrorCall { args: unknown[] }
 
 /** Resolves with the message of the next error a node reports (node.error or done(err)). */
@@ -25,7 +24,6 @@ function nextError(id: string): Promise<string> {
 function serverOf(id = 'srv'): GatewayServerNode {
   return helper.getNode(id) as unknown as GatewayServerNode;
 }
-
 
 describe('ws-gateway nodes with the raw dialect', () => {
   const { open } = useNodeRed();

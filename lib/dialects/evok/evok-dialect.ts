@@ -171,7 +171,7 @@ export function createEvokDialect(context: DialectContext): Dialect {
           } catch (error) {
             const reason = error instanceof Error ? error.message : String(error);
             const what = error instanceof SetFailure && error.outcome === 'unknown' ? 'outcome unknown' : 'failed, not executed';
-            throw new Error(`set ${decoded.plan.circuit.kind} ${decoded.plan.circuit.id} ${what}: ${reason}`);
+            throw new Error(`set ${decoded.plan.circuit.kind} ${decoded.plan.circuit.id} ${what}: ${reason}`, { cause: error });
           }
       }
     },
