@@ -5,6 +5,7 @@ import { NodeClass, resolveNodeId, type ReferenceDescription } from 'node-opcua'
 import {
   OpcuaEndpoint, isSecurityMode, isSecurityPolicy, parseVariableList, statusOf, type OpcuaIdentity,
 } from '../../lib/opcua';
+import { readNumber } from '../../lib/util/options';
 import { runtimeTags, type TagSettings } from '../shared/runtime-tags';
 import type { OpcuaConfigNode, OpcuaNodeCredentials } from './opcua-node';
 
@@ -47,7 +48,6 @@ export = function registerGatewayOpcua(RED: NodeAPI): void {
       const securityPolicy = securityMode === 'None' ? 'None' : isSecurityPolicy(config.securityPolicy) ? config.securityPolicy : 'Basic256Sha256';
       const { variables, problems } = parseVariableList(config.variables);
       for (const problem of problems) node.warn(RED._('ws-gateway-opcua.errors.variable', { problem }));
-      const publishing = Number(config.publishingInterval);
       const endpoint = new OpcuaEndpoint({
         id: node.id,
         endpointUrl,
@@ -56,7 +56,7 @@ export = function registerGatewayOpcua(RED: NodeAPI): void {
         identity: identityOf(config, node.credentials ?? {}),
         pkiFolder: pkiFolder(),
         acceptUnknownServerCertificate: config.acceptUnknownServerCertificate === true,
-        publishingIntervalMs: Number.isFinite(publishing) && publishing > 0 ? publishing : 100,
+        publishingIntervalMs: readNumber(config.publishingInterval, { fallback: 100, aboveMin: true }),
         variables,
         log: { info: (text) => node.log(text), warn: (text) => node.warn(text) },
       });

@@ -6,6 +6,7 @@ import { asnegTree, parseAsnegTime, statusName, typeName } from './asneg-text';
 import { decodeRequest, encodeMessage, isObject, scalarText, type AsnegRefusal, type AsnegRequest } from './envelope';
 import { valueProblem } from '../../tags';
 import { depthLimitOf } from '../../util/json-depth';
+import { readInteger } from '../../util/options';
 import { MonitorRegistry } from './monitor-registry';
 import { JsonDecodeError, decodeDataValue, encodeDataValue, jsonFormatFromOptions, type JsonValue } from '../../opcua/json';
 
@@ -23,7 +24,7 @@ export function createOpcuaServerDialect(context: DialectContext): Dialect {
   const endpoint: OpcuaEndpoint | undefined = context.sources.opcua;
   // The same JSON of OPC UA values as the gateway, with the server's Numbers and Timestamps options.
   const format = jsonFormatFromOptions(context.options);
-  const historyMax = positiveInteger(context.options.opcuaHistoryMax, DEFAULT_HISTORY_MAX);
+  const historyMax = readInteger(context.options.opcuaHistoryMax, { fallback: DEFAULT_HISTORY_MAX, min: 1 });
   const monitors = new MonitorRegistry();
   const maxDepth = depthLimitOf(context);
   /** Encoded bodies of the last values, so 50 clients of one item cost one encoding. */
@@ -260,9 +261,4 @@ export function createOpcuaServerDialect(context: DialectContext): Dialect {
       endpoint?.connection.off('shutdown', onShutdown);
     },
   };
-}
-
-function positiveInteger(value: unknown, fallback: number): number {
-  const number = Number(value);
-  return Number.isInteger(number) && number > 0 ? number : fallback;
 }

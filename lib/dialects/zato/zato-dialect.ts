@@ -6,6 +6,7 @@ import { depthLimitOf, jsonDepthExceeds, tooDeepMessage } from '../../util/json-
 import { checkSessionCredentials } from './zato-credentials';
 import { errorReply, forbidden, okReply, pingPayload, serverRequest, sessionReply } from './zato-replies';
 import { clip } from '../../util/log-limit';
+import { readNumber } from '../../util/options';
 
 /** Per-client state of the channel: the session token and when it runs out. */
 interface ZatoSession {
@@ -41,8 +42,8 @@ export const zatoMaxFrameBytes = 4 * 1024 * 1024;
  */
 export function createZatoDialect(context: DialectContext): Dialect {
   const sessions = new Map<string, ZatoSession>();
-  const tokenTtlMs = seconds(context.options.zatoTokenTtlSeconds, 3600) * 1000;
-  const sessionWaitMs = seconds(context.options.zatoSessionWaitSeconds, 5) * 1000;
+  const tokenTtlMs = readNumber(context.options.zatoTokenTtlSeconds, { fallback: 3600, aboveMin: true }) * 1000;
+  const sessionWaitMs = readNumber(context.options.zatoSessionWaitSeconds, { fallback: 5, aboveMin: true }) * 1000;
   const maxDepth = depthLimitOf(context);
 
   /** Refuses the client: the merr frame, then the socket goes without a close frame (the client sees 1006). */
@@ -201,9 +202,4 @@ export function createZatoDialect(context: DialectContext): Dialect {
       sessions.clear();
     },
   };
-}
-
-function seconds(value: unknown, fallback: number): number {
-  const number = Number(value);
-  return value !== undefined && value !== '' && Number.isFinite(number) && number > 0 ? number : fallback;
 }
