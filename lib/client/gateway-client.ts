@@ -9,7 +9,7 @@ import { PendingReplies, type InvokeReply } from './pending-replies';
 import { ReadyGate } from './ready-gate';
 import { clientResponseFrame, createSessionFrame, invokeServiceFrame } from './zato-client-frames';
 import { FORBIDDEN_TEXT, isRecord, metaString, parseZatoFrame, zatoId, ZatoMsgType, type ZatoFrame } from './zato-wire';
-import { messageOf } from '../util/errors';
+import { asError, messageOf } from '../util/errors';
 import { toBuffer } from '../util/ws-data';
 import { clip } from '../util/log-limit';
 
@@ -165,7 +165,7 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
     try {
       await this.write(invokeServiceFrame(this.options, id, this.token, invokeData));
     } catch (error) {
-      this.pending.reject(id, error instanceof Error ? error : new Error(String(error)));
+      this.pending.reject(id, asError(error));
     }
     return reply;
   }
@@ -187,7 +187,7 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
     try {
       await this.write(JSON.stringify(request));
     } catch (error) {
-      this.pending.reject(id, error instanceof Error ? error : new Error(String(error)));
+      this.pending.reject(id, asError(error));
     }
     return reply;
   }

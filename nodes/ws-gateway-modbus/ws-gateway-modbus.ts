@@ -5,6 +5,7 @@ import { runtimeTags, type TagSettings } from '../shared/runtime-tags';
 import { readInteger, readNumber } from '../../lib/util/options';
 import type { StatusSource } from '../shared/source-status';
 import type { ModbusConfigNode } from './modbus-node';
+import { messageOf } from '../../lib/util/errors';
 
 interface ModbusDef extends NodeDef {
   transport: 'tcp' | 'rtu-tcp' | 'rtu';
@@ -100,7 +101,7 @@ export = function registerModbus(RED: NodeAPI): void {
       tags.addSource(new ModbusTagSource(tagSourceId, gateway, (config.tagPrefix || 'modbus').trim()));
       gateway.start();
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = messageOf(error);
       node.error(message);
       setStatus({ fill: 'red', shape: 'ring', text: message });
     }

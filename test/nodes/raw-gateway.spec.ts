@@ -9,6 +9,7 @@ import { collect, helper, load, useNodeRed, wsUrl } from '../support/node-red';
 import { delay, openHandles, waitFor } from '../support/wait';
 import { basicAuth, refusedStatus } from '../support/ws-client';
 import { freePort } from '../support/ports';
+import { messageOf } from '../../lib/util/errors';
 
 interface ErrorCall { args: unknown[] }
 
@@ -17,7 +18,7 @@ function nextError(id: string): Promise<string> {
   const node = helper.getNode(id) as Node & { once(event: 'call:error', listener: (call: ErrorCall) => void): void };
   return new Promise((resolve) => node.once('call:error', (call) => {
     const first = call.args[0];
-    resolve(first instanceof Error ? first.message : String(first));
+    resolve(messageOf(first));
   }));
 }
 
