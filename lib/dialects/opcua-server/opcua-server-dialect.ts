@@ -3,9 +3,10 @@ import { OpcuaStatusError, statusOf, type OpcuaEndpoint, type OpcuaVariable } fr
 import type { ClientSession } from '../../server/session';
 import type { Dialect, DialectContext, DialectError, DialectMessage, OutgoingFrame } from '../dialect';
 import { asnegTree, parseAsnegTime, statusName, typeName } from './asneg-text';
-import { decodeRequest, encodeMessage, isObject, scalarText, type AsnegRefusal, type AsnegRequest } from './envelope';
+import { decodeRequest, encodeMessage, scalarText, type AsnegRefusal, type AsnegRequest } from './envelope';
 import { valueProblem } from '../../tags';
 import { depthLimitOf } from '../../util/json-depth';
+import { isRecord } from '../../util/is-record';
 import { readInteger } from '../../util/options';
 import { MonitorRegistry } from './monitor-registry';
 import { JsonDecodeError, decodeDataValue, encodeDataValue, jsonFormatFromOptions, type JsonValue } from '../../opcua/json';
@@ -242,7 +243,7 @@ export function createOpcuaServerDialect(context: DialectContext): Dialect {
     handle,
     encodeOutgoing(payload: unknown): OutgoingFrame {
       if (typeof payload === 'string' || Buffer.isBuffer(payload)) return payload;
-      if (!isObject(payload) || !isObject(payload.Header)) throw new Error('an opcua-server message is an object {Header: {MessageType, ClientHandle}, Body}');
+      if (!isRecord(payload) || !isRecord(payload.Header)) throw new Error('an opcua-server message is an object {Header: {MessageType, ClientHandle}, Body}');
       return JSON.stringify(payload);
     },
     encodeError(error: DialectError, request?: DialectMessage): OutgoingFrame | undefined {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { isRecord, metaString, parseZatoFrame, ZatoAction } from '../../client/zato-wire';
+import { metaString, parseZatoFrame, ZatoAction } from '../../client/zato-wire';
+import { isRecord } from '../../util/is-record';
 import type { ClientSession } from '../../server/session';
 import type { DecodeResult, Dialect, DialectContext, DialectError, DialectMessage, OutgoingFrame, ReplyContext } from '../dialect';
 import { depthLimitOf, jsonDepthExceeds, tooDeepMessage } from '../../util/json-depth';
