@@ -104,7 +104,6 @@ async function main() {
   writeFlows(userDirB, [...withoutLocalSources(flowsB), mqttNode({ id: 'c1a5e70000000b01', clientId: 'instance-b', brokerPort, prefix, direction: 'import' })]);
 
   const instances = [];
-  let broker;
   let stopping = false;
   // The instances go first, so that they can still say `offline` to the broker.
   const stopAll = (signal) => {
@@ -113,7 +112,7 @@ async function main() {
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stopAll(signal));
 
-  broker = spawn(mosquitto, ['-c', brokerConfig], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const broker = spawn(mosquitto, ['-c', brokerConfig], { stdio: ['ignore', 'inherit', 'inherit'] });
   log(`Mosquitto on mqtt://${HOST}:${brokerPort}, prefix ${prefix}`);
 
   const { started } = await startSimulators(await loadSimulators(process.env.DEMO_SIMULATORS_DIR || SIMULATORS_DIR), process.env, () => stopping);

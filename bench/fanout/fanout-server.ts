@@ -31,6 +31,7 @@ interface NodeRedRuntime {
 const PATH = '/fanout';
 
 async function startNodeRed(variant: 'gateway' | 'core'): Promise<{ port: number; publish: Publish }> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- Node-RED's runtime is loaded only when the bench starts it
   const RED = require('node-red') as NodeRedRuntime;
   const userDir = mkdtempSync(join(tmpdir(), 'ws-gateway-bench-'));
   const flows = variant === 'gateway'

@@ -8,8 +8,9 @@ import { Heartbeat } from './heartbeat';
 import { PendingReplies, type InvokeReply } from './pending-replies';
 import { ReadyGate } from './ready-gate';
 import { clientResponseFrame, createSessionFrame, invokeServiceFrame } from './zato-client-frames';
-import { FORBIDDEN_TEXT, isRecord, metaString, parseZatoFrame, zatoId, ZatoMsgType, type ZatoFrame } from './zato-wire';
-import { messageOf } from '../util/errors';
+import { FORBIDDEN_TEXT, metaString, parseZatoFrame, zatoId, ZatoMsgType, type ZatoFrame } from './zato-wire';
+import { isRecord } from '../util/is-record';
+import { asError, messageOf } from '../util/errors';
 import { toBuffer } from '../util/ws-data';
 import { clip } from '../util/log-limit';
 
@@ -165,7 +166,7 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
     try {
       await this.write(invokeServiceFrame(this.options, id, this.token, invokeData));
     } catch (error) {
-      this.pending.reject(id, error instanceof Error ? error : new Error(String(error)));
+      this.pending.reject(id, asError(error));
     }
     return reply;
   }
@@ -187,7 +188,7 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
     try {
       await this.write(JSON.stringify(request));
     } catch (error) {
-      this.pending.reject(id, error instanceof Error ? error : new Error(String(error)));
+      this.pending.reject(id, asError(error));
     }
     return reply;
   }

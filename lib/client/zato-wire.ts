@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isRecord } from '../util/is-record';
 
 /**
  * The Zato WebSocket channel wire format (docs/protocols/zato.md): every frame is one JSON text
@@ -79,10 +80,6 @@ export function parseZatoFrame(text: string): ParsedFrame {
   const frame: ZatoFrame = { meta: value.meta as ZatoMeta };
   if ('data' in value) frame.data = value.data;
   return { ok: true, frame };
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value);
 }
 
 /** A string meta field, or undefined when it is missing or not a non-empty string. */

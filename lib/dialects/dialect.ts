@@ -54,7 +54,7 @@ export interface DialectLogger {
  *
  *   declare module '../dialects/dialect' { interface DialectSources { opcua?: OpcuaConnection } }
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- empty on purpose: each data area adds its entry by module augmentation
 export interface DialectSources {}
 
 /** What every dialect gets from the endpoint that serves it. */

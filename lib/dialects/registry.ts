@@ -23,10 +23,6 @@ export function dialectFactory(name: string): DialectFactory | undefined {
   return factories.get(name);
 }
 
-export function dialectNames(): string[] {
-  return [...factories.keys()];
-}
-
 /** For dialects defined outside this package (and tests): later registrations of a name win. */
 export function registerDialect(name: string, factory: DialectFactory): void {
   factories.set(name, factory);

@@ -3,6 +3,7 @@ import { decodePoint, encodePoint, expandProfile, type Circuit, type Point } fro
 import { ModbusError, ModbusLine, type LineOptions, type LineStatus, type Transport, type WriteRequest } from './line';
 import { planBlocks, type ReadBlock } from './plan';
 import type { DeviceProfile, Table } from './profile';
+import { messageOf } from '../util/errors';
 
 export interface UnitConfig {
   unit: number;
@@ -263,7 +264,7 @@ export class ModbusGateway extends EventEmitter<GatewayEvents> {
         // unit is not to blame, so its status stays and it polls again once the line is back.
         if (error instanceof ModbusError && error.droppedByReset) continue;
         errors++;
-        this.setUnitStatus(state, { unit: state.config.unit, reachable: false, reason: error instanceof Error ? error.message : String(error) });
+        this.setUnitStatus(state, { unit: state.config.unit, reachable: false, reason: messageOf(error) });
         const backoff = Math.min(Math.max(this.pollIntervalMs, 50) * 2 ** Math.min(errors, 16), this.backoffMaxMs);
         await this.pause(state, backoff, false);
       }

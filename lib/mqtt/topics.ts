@@ -20,7 +20,7 @@ export class TopicError extends Error {}
 export function normalisePrefix(prefix: string): string {
   const trimmed = prefix.trim().replace(/\/+$/, '');
   if (trimmed === '') throw new TopicError('the topic prefix must not be empty');
-  if (/[+#\u0000]/.test(trimmed)) throw new TopicError(`the topic prefix must not contain +, # or NUL: ${trimmed}`);
+  if (/[+#]/.test(trimmed) || trimmed.includes('\u0000')) throw new TopicError(`the topic prefix must not contain +, # or NUL: ${trimmed}`);
   if (trimmed.startsWith('$')) throw new TopicError(`the topic prefix must not start with $ (the broker's own topics): ${trimmed}`);
   return trimmed;
 }
@@ -32,7 +32,7 @@ export function checkInstanceId(id: string): string {
 }
 
 export function encodeTag(name: string): string {
-  const escaped = name.replace(/[%+#\u0000]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  const escaped = name.replace(/[%+#]|\0/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
   return escaped.startsWith(RESERVED) ? `%24${escaped.slice(1)}` : escaped;
 }
 

@@ -1,5 +1,6 @@
 import { StatusCodes, type StatusCode } from 'node-opcua';
 import type { WriteOutcome } from '../tags/write-outcome';
+import { messageOf } from '../util/errors';
 
 /**
  * A failure that carries the OPC UA status a dialect answers with, and for a request that changes
@@ -19,7 +20,7 @@ export function notConnected(detail = 'not connected to the OPC UA server'): Opc
 /** The status behind any error: its own for OpcuaStatusError, BadNotConnected for lost sessions, else BadInternalError. */
 export function statusOf(error: unknown): StatusCode {
   if (error instanceof OpcuaStatusError) return error.statusCode;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   // node-opcua names the service result in its messages (" serviceResult = BadTooManyOperations (0x80100000)").
   const named = /\b(Bad[A-Za-z]+)\b/.exec(message)?.[1];
   const codes = StatusCodes as unknown as Record<string, StatusCode | undefined>;

@@ -6,6 +6,7 @@ import { OpcuaStatusError, statusOf } from './status';
 import { toTagValue, toVariant } from './values';
 import type { OpcuaVariable } from './variable-list';
 import type { VariableTypes } from './variable-types';
+import { messageOf } from '../util/errors';
 
 /** Sampling interval of a variable's monitored item when its entry gives none. */
 export const DEFAULT_SAMPLING_INTERVAL = 250;
@@ -123,7 +124,7 @@ function tagErrorOf(name: string, error: unknown, fallback: 'write-failed' | 'so
   if (error instanceof TagError) return error;
   const status = statusOf(error);
   const code = status.name === 'BadNotConnected' ? 'source-unavailable' : error instanceof OpcuaStatusError && status.name === 'BadTypeMismatch' ? 'bad-value' : fallback;
-  return new TagError(code, `${name}: ${error instanceof Error ? error.message : String(error)}`);
+  return new TagError(code, `${name}: ${messageOf(error)}`);
 }
 
 function dataTypeName(dataType: DataType): string {

@@ -109,7 +109,6 @@ export class TagSpace {
     source.detach();
   }
 
-
   list(pattern?: string): TagInfo[] {
     const matches = compilePattern(pattern);
     const infos: TagInfo[] = [];

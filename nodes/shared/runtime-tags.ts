@@ -1,4 +1,5 @@
 import { FlowTagSource, TagSpace, type TagSpaceOptions } from '../../lib/tags';
+import { readInteger } from '../../lib/util/options';
 
 /**
  * The one tag space of this Node-RED runtime: every server, dialect and source shares it, so a value a
@@ -22,10 +23,10 @@ let runtime: RuntimeTags | undefined;
 export function runtimeTags(settings: TagSettings): RuntimeTags {
   if (!runtime) {
     const options: TagSpaceOptions = {
-      historySize: positiveInteger(settings.wsGatewayServerHistorySize),
-      historyBytesPerTag: positiveInteger(settings.wsGatewayServerHistoryBytesPerTag),
-      historyBytesTotal: positiveInteger(settings.wsGatewayServerHistoryBytesTotal),
-      maxValueBytes: positiveInteger(settings.wsGatewayServerMaxValueBytes),
+      historySize: readInteger(settings.wsGatewayServerHistorySize, { fallback: undefined, min: 1 }),
+      historyBytesPerTag: readInteger(settings.wsGatewayServerHistoryBytesPerTag, { fallback: undefined, min: 1 }),
+      historyBytesTotal: readInteger(settings.wsGatewayServerHistoryBytesTotal, { fallback: undefined, min: 1 }),
+      maxValueBytes: readInteger(settings.wsGatewayServerMaxValueBytes, { fallback: undefined, min: 1 }),
     };
     const space = new TagSpace(options);
     const flowTags = new FlowTagSource({ maxValueBytes: space.maxValueBytes });
@@ -33,9 +34,4 @@ export function runtimeTags(settings: TagSettings): RuntimeTags {
     runtime = { space, flowTags };
   }
   return runtime;
-}
-
-function positiveInteger(value: unknown): number | undefined {
-  const number = Number(value);
-  return value !== undefined && value !== null && value !== '' && Number.isInteger(number) && number > 0 ? number : undefined;
 }

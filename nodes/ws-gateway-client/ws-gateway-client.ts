@@ -3,6 +3,7 @@ import type { NodeAPI, NodeDef } from 'node-red';
 import { clientDefaults, defaultClientId, GatewayClient, type ClientTls, type GatewayClientOptions } from '../../lib/client';
 import type { GatewayClientCredentials, GatewayClientNode } from './client-node';
 import { messageOf } from '../../lib/util/errors';
+import { readInteger, readNumber } from '../../lib/util/options';
 
 interface ClientDef extends NodeDef {
   url: string;
@@ -70,7 +71,7 @@ export = function registerGatewayClient(RED: NodeAPI): void {
       subscriptions: (config.subscriptions ?? '').split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0),
       subscribeService: clientDefaults.subscribeService,
       pingIntervalMs: seconds(config.pingInterval, clientDefaults.pingIntervalMs, true),
-      pingsMissedThreshold: Math.max(1, Math.round(Number(config.pingsMissedThreshold) || clientDefaults.pingsMissedThreshold)),
+      pingsMissedThreshold: readInteger(config.pingsMissedThreshold, { fallback: clientDefaults.pingsMissedThreshold, min: 1 }),
       responseTimeoutMs: seconds(config.responseTimeout, clientDefaults.responseTimeoutMs),
       sessionTimeoutMs: seconds(config.sessionTimeout, clientDefaults.sessionTimeoutMs),
       requestReplyTimeoutMs: seconds(config.requestReplyTimeout, clientDefaults.requestReplyTimeoutMs),
@@ -97,7 +98,7 @@ export = function registerGatewayClient(RED: NodeAPI): void {
       if (config.tlsCert) tls.cert = readFileSync(config.tlsCert);
       if (config.tlsKey) tls.key = readFileSync(config.tlsKey);
     } catch (error) {
-      throw new Error(RED._('ws-gateway-client.errors.tls-files', { error: messageOf(error) }));
+      throw new Error(RED._('ws-gateway-client.errors.tls-files', { error: messageOf(error) }), { cause: error });
     }
     if (credentials.tlsPassphrase) tls.passphrase = credentials.tlsPassphrase;
     return tls;
@@ -128,8 +129,6 @@ export = function registerGatewayClient(RED: NodeAPI): void {
 };
 
 function seconds(value: number | string | undefined, fallbackMs: number, zeroAllowed = false): number {
-  const number = Number(value);
-  if (value === undefined || value === '' || !Number.isFinite(number) || number < 0) return fallbackMs;
-  if (number === 0) return zeroAllowed ? 0 : fallbackMs;
-  return Math.round(number * 1000);
+  const number = readNumber(value, { fallback: undefined, aboveMin: !zeroAllowed });
+  return number === undefined ? fallbackMs : Math.round(number * 1000);
 }

@@ -60,12 +60,12 @@ export = function registerGatewayIn(RED: NodeAPI): void {
       const client = clientNode?.client;
       const detachHooks = client
         ? refusingBadFilter(() => attachClientHooks(client, {
-          clientId: clientNode.id,
-          events,
-          mode: config.mode === 'handle' ? 'handle' : 'observe',
-          filterType: config.filterType,
-          send: (msg) => node.send(msg),
-        }))
+            clientId: clientNode.id,
+            events,
+            mode: config.mode === 'handle' ? 'handle' : 'observe',
+            filterType: config.filterType,
+            send: (msg) => node.send(msg),
+          }))
         : () => {};
       node.on('close', (done: () => void) => {
         detachHooks();

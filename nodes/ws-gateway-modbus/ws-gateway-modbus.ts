@@ -2,8 +2,10 @@ import { EventEmitter } from 'node:events';
 import type { NodeAPI, NodeDef, NodeStatus } from 'node-red';
 import { isProduct, loadShippedProfile, ModbusGateway, ModbusTagSource, validateGenericCircuits, type DeviceProfile, type Transport, type UnitConfig } from '../../lib/modbus';
 import { runtimeTags, type TagSettings } from '../shared/runtime-tags';
+import { readInteger, readNumber } from '../../lib/util/options';
 import type { StatusSource } from '../shared/source-status';
 import type { ModbusConfigNode } from './modbus-node';
+import { messageOf } from '../../lib/util/errors';
 
 interface ModbusDef extends NodeDef {
   transport: 'tcp' | 'rtu-tcp' | 'rtu';
@@ -48,10 +50,10 @@ export = function registerModbus(RED: NodeAPI): void {
     let tagSourceId: string | undefined;
     try {
       const gateway = new ModbusGateway({
-        line: { transport: transportOf(config), timeoutMs: positive(config.timeoutMs, 1000), reconnectMinMs: 500, reconnectMaxMs: positive(config.backoffMaxSeconds, 30) * 1000 },
+        line: { transport: transportOf(config), timeoutMs: readNumber(config.timeoutMs, { fallback: 1000, aboveMin: true }), reconnectMinMs: 500, reconnectMaxMs: readNumber(config.backoffMaxSeconds, { fallback: 30, aboveMin: true }) * 1000 },
         units: unitsOf(config),
-        pollIntervalMs: nonNegative(config.pollIntervalMs, 100),
-        backoffMaxMs: positive(config.backoffMaxSeconds, 30) * 1000,
+        pollIntervalMs: readNumber(config.pollIntervalMs, { fallback: 100 }),
+        backoffMaxMs: readNumber(config.backoffMaxSeconds, { fallback: 30, aboveMin: true }) * 1000,
         product: productOf(config),
       });
       node.gateway = gateway;
@@ -99,7 +101,7 @@ export = function registerModbus(RED: NodeAPI): void {
       tags.addSource(new ModbusTagSource(tagSourceId, gateway, (config.tagPrefix || 'modbus').trim()));
       gateway.start();
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = messageOf(error);
       node.error(message);
       setStatus({ fill: 'red', shape: 'ring', text: message });
     }
@@ -121,7 +123,7 @@ function transportOf(config: ModbusDef): Transport {
   if (config.transport === 'rtu') {
     if (!config.serialPath) throw new Error('RTU needs a serial port');
     const parity = config.parity === 'even' || config.parity === 'odd' ? config.parity : 'none';
-    return { kind: 'rtu', path: config.serialPath, baudRate: positive(config.baudRate, 19200), parity, dataBits: Number(config.dataBits) === 7 ? 7 : 8, stopBits: Number(config.stopBits) === 2 ? 2 : 1 };
+    return { kind: 'rtu', path: config.serialPath, baudRate: readInteger(config.baudRate, { fallback: 19200, min: 1 }), parity, dataBits: Number(config.dataBits) === 7 ? 7 : 8, stopBits: Number(config.stopBits) === 2 ? 2 : 1 };
   }
   const port = Number(config.port);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`invalid port ${String(config.port)}`);
@@ -167,15 +169,4 @@ function parseUnits(text: string | undefined): number[] {
     for (let unit = from; unit <= to; unit++) units.add(unit);
   }
   return [...units];
-}
-
-function positive(value: number | string | undefined, fallback: number): number {
-  const number = Number(value);
-  return Number.isFinite(number) && number > 0 ? number : fallback;
-}
-
-function nonNegative(value: number | string | undefined, fallback: number): number {
-  if (value === '' || value === undefined) return fallback;
-  const number = Number(value);
-  return Number.isFinite(number) && number >= 0 ? number : fallback;
 }

@@ -3,6 +3,7 @@ import os = require('node:os');
 import type { NodeAPI, NodeDef } from 'node-red';
 import { MqttBridge, type BridgeDirection, type MqttBridgeOptions } from '../../lib/mqtt';
 import { messageOf } from '../../lib/util/errors';
+import { readNumber } from '../../lib/util/options';
 import { runtimeTags, type TagSettings } from '../shared/runtime-tags';
 import type { MqttConfigNode, MqttNodeCredentials } from './mqtt-node';
 
@@ -33,7 +34,6 @@ export = function registerGatewayMqtt(RED: NodeAPI): void {
     const space = runtimeTags(settings).space;
     try {
       const credentials: MqttNodeCredentials = node.credentials ?? {};
-      const timeout = Number(config.writeTimeout);
       const options: MqttBridgeOptions = {
         url: (config.broker || '').trim(),
         // Unique per broker and stable across restarts, so the instance's state topic stays the same.
@@ -43,7 +43,7 @@ export = function registerGatewayMqtt(RED: NodeAPI): void {
         publish: config.publish ?? '',
         import: config.import ?? '',
         remoteWrites: config.remoteWrites ?? '',
-        writeTimeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : undefined,
+        writeTimeoutMs: readNumber(config.writeTimeout, { fallback: undefined, aboveMin: true }),
         username: credentials.user || undefined,
         password: credentials.password || undefined,
         ca: readPem(config.tlsCa),
@@ -77,7 +77,7 @@ export = function registerGatewayMqtt(RED: NodeAPI): void {
     try {
       return fs.readFileSync(path, 'utf8');
     } catch (error) {
-      throw new Error(RED._('ws-gateway-mqtt.errors.tls-file', { file: path, reason: messageOf(error) }));
+      throw new Error(RED._('ws-gateway-mqtt.errors.tls-file', { file: path, reason: messageOf(error) }), { cause: error });
     }
   }
 

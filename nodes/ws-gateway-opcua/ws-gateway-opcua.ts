@@ -5,8 +5,10 @@ import { NodeClass, resolveNodeId, type ReferenceDescription } from 'node-opcua'
 import {
   OpcuaEndpoint, isSecurityMode, isSecurityPolicy, parseVariableList, statusOf, type OpcuaIdentity,
 } from '../../lib/opcua';
+import { readNumber } from '../../lib/util/options';
 import { runtimeTags, type TagSettings } from '../shared/runtime-tags';
 import type { OpcuaConfigNode, OpcuaNodeCredentials } from './opcua-node';
+import { messageOf } from '../../lib/util/errors';
 
 interface OpcuaDef extends NodeDef {
   endpointUrl: string;
@@ -47,7 +49,6 @@ export = function registerGatewayOpcua(RED: NodeAPI): void {
       const securityPolicy = securityMode === 'None' ? 'None' : isSecurityPolicy(config.securityPolicy) ? config.securityPolicy : 'Basic256Sha256';
       const { variables, problems } = parseVariableList(config.variables);
       for (const problem of problems) node.warn(RED._('ws-gateway-opcua.errors.variable', { problem }));
-      const publishing = Number(config.publishingInterval);
       const endpoint = new OpcuaEndpoint({
         id: node.id,
         endpointUrl,
@@ -56,7 +57,7 @@ export = function registerGatewayOpcua(RED: NodeAPI): void {
         identity: identityOf(config, node.credentials ?? {}),
         pkiFolder: pkiFolder(),
         acceptUnknownServerCertificate: config.acceptUnknownServerCertificate === true,
-        publishingIntervalMs: Number.isFinite(publishing) && publishing > 0 ? publishing : 100,
+        publishingIntervalMs: readNumber(config.publishingInterval, { fallback: 100, aboveMin: true }),
         variables,
         log: { info: (text) => node.log(text), warn: (text) => node.warn(text) },
       });
@@ -64,7 +65,7 @@ export = function registerGatewayOpcua(RED: NodeAPI): void {
       tags.addSource(endpoint.tagSource);
       endpoint.start();
     } catch (error) {
-      node.error(error instanceof Error ? error.message : String(error));
+      node.error(messageOf(error));
     }
 
     node.on('close', (_removed: boolean, done: () => void) => {
@@ -73,7 +74,7 @@ export = function registerGatewayOpcua(RED: NodeAPI): void {
       if (!endpoint) return done();
       tags.removeSource(endpoint.tagSource.id);
       endpoint.close().then(done, (error: unknown) => {
-        node.error(error instanceof Error ? error.message : String(error));
+        node.error(messageOf(error));
         done();
       });
     });
@@ -120,13 +121,13 @@ export = function registerGatewayOpcua(RED: NodeAPI): void {
     try {
       start = typeof request.query.nodeId === 'string' && request.query.nodeId !== '' ? endpoint.connection.nodeId(request.query.nodeId) : resolveNodeId('ObjectsFolder');
     } catch (error) {
-      response.status(400).json({ error: error instanceof Error ? error.message : String(error) });
+      response.status(400).json({ error: messageOf(error) });
       return;
     }
     endpoint.connection.browse(start).then((references) => {
       response.json({ nodeId: start.toString(), children: references.map(browseEntry) });
     }, (error: unknown) => {
-      response.status(503).json({ error: error instanceof Error ? error.message : String(error), status: statusOf(error).name });
+      response.status(503).json({ error: messageOf(error), status: statusOf(error).name });
     });
   });
 };

@@ -80,7 +80,7 @@ export = function registerGatewayOut(RED: NodeAPI): void {
       } catch (error) {
         // A write that was sent and not answered did not simply fail: the flow must not assume it can resend.
         const key = error instanceof TagError && error.code === 'write-unknown' ? 'errors.publish-unknown' : 'errors.publish-failed';
-        throw new Error(translate(key, { topic, error: asError(error).message }));
+        throw new Error(translate(key, { topic, error: asError(error).message }), { cause: error });
       }
     }
 

@@ -9,6 +9,7 @@ import { runtimeTags, type TagSettings } from '../shared/runtime-tags';
 import { forwardSourceProblems } from '../shared/source-status';
 import type { GatewayServerCredentials, GatewayServerNode } from '../shared/server-node';
 import { messageOf } from '../../lib/util/errors';
+import { readInteger, readNumber } from '../../lib/util/options';
 import { defaultTagSpaceOptions } from '../../lib/tags';
 
 interface ServerDef extends NodeDef {
@@ -35,7 +36,6 @@ interface ServerDef extends NodeDef {
   gatewayEndpoints?: string;
   gatewayPkiFolder?: string;
 }
-
 
 /** The memory bounds settings.js may set (see docs/reliability/memory.md). */
 interface MemorySettings {
@@ -96,14 +96,14 @@ export = function registerGatewayServer(RED: NodeAPI): void {
         limits: {
           // Empty: the dialect's default (1 MiB; Zato 4 MiB, since its clients escape non-ASCII text).
           ...frameLimit(config.maxFrameBytes),
-          maxClients: positive(config.maxClients, 100),
-          maxInFlight: positive(config.maxInFlight, 16),
-          maxQueued: nonNegative(settings.wsGatewayServerMaxQueued as number | string | undefined, 256),
-          outboundBudgetBytes: positive(config.outboundBudgetBytes, 1024 * 1024),
+          maxClients: readInteger(config.maxClients, { fallback: 100, min: 1 }),
+          maxInFlight: readInteger(config.maxInFlight, { fallback: 16, min: 1 }),
+          maxQueued: readInteger(settings.wsGatewayServerMaxQueued, { fallback: 256 }),
+          outboundBudgetBytes: readInteger(config.outboundBudgetBytes, { fallback: 1024 * 1024, min: 1 }),
           ...hardCap(settings),
-          overBudgetCloseMs: positive(config.overBudgetCloseSeconds, 10) * 1000,
-          pingIntervalMs: nonNegative(config.pingIntervalSeconds, 30) * 1000,
-          maxJsonDepth: positiveInteger(settings.wsGatewayServerMaxJsonDepth, defaultLimits.maxJsonDepth),
+          overBudgetCloseMs: readNumber(config.overBudgetCloseSeconds, { fallback: 10, aboveMin: true }) * 1000,
+          pingIntervalMs: readNumber(config.pingIntervalSeconds, { fallback: 30 }) * 1000,
+          maxJsonDepth: readInteger(settings.wsGatewayServerMaxJsonDepth, { fallback: defaultLimits.maxJsonDepth, min: 1 }),
         },
         log: { info: (text) => node.log(text), warn: (text) => node.warn(text), error: (text) => node.error(text) },
       };
@@ -145,7 +145,7 @@ export = function registerGatewayServer(RED: NodeAPI): void {
       try {
         return { kind: 'port', host, port, tls: { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey), passphrase: credentials.tlsPassphrase || undefined } };
       } catch (error) {
-        throw new Error(RED._('ws-gateway-server.errors.tls-files', { error: messageOf(error) }));
+        throw new Error(RED._('ws-gateway-server.errors.tls-files', { error: messageOf(error) }), { cause: error });
       }
     }
     if (settings.httpNodeRoot === false) throw new Error('httpNodeRoot is false: Node-RED serves no HTTP nodes, use an own port');
@@ -194,30 +194,16 @@ function joinPath(root: string, path: string): string {
 
 /** The hard cap from settings.js, when set; otherwise the endpoint derives it from the budget. */
 function hardCap(settings: GatewaySettings): { outboundHardCapBytes?: number } {
-  const configured = Number(settings.wsGatewayServerOutboundHardCapBytes);
-  return Number.isFinite(configured) && configured > 0 ? { outboundHardCapBytes: configured } : {};
+  const outboundHardCapBytes = readInteger(settings.wsGatewayServerOutboundHardCapBytes, { fallback: undefined, min: 1 });
+  return outboundHardCapBytes === undefined ? {} : { outboundHardCapBytes };
 }
 
 function splitList(text: string | undefined): string[] {
   return (text ?? '').split(',').map((item) => item.trim()).filter((item) => item.length > 0);
 }
 
+/** An empty field leaves the frame limit to the dialect's own default. */
 function frameLimit(value: number | string | undefined): { maxFrameBytes?: number } {
-  const number = Number(value);
-  return value !== undefined && value !== '' && Number.isFinite(number) && number > 0 ? { maxFrameBytes: number } : {};
-}
-
-function positive(value: number | string | undefined, fallback: number): number {
-  const number = Number(value);
-  return Number.isFinite(number) && number > 0 ? number : fallback;
-}
-
-function positiveInteger(value: unknown, fallback: number): number {
-  const number = Number(value);
-  return value !== undefined && value !== null && value !== '' && Number.isInteger(number) && number > 0 ? number : fallback;
-}
-
-function nonNegative(value: number | string | undefined, fallback: number): number {
-  const number = Number(value);
-  return Number.isFinite(number) && number >= 0 ? number : fallback;
+  const maxFrameBytes = readNumber(value, { fallback: undefined, aboveMin: true });
+  return maxFrameBytes === undefined ? {} : { maxFrameBytes };
 }

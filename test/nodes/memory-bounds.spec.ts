@@ -4,6 +4,7 @@ import type { Node } from 'node-red';
 import { runtimeTags } from '../../nodes/shared/runtime-tags';
 import { echoFlow, inNode, outNode, serverNode, type FlowNode } from '../fixtures/flows/raw-flows';
 import { helper, load, useNodeRed, wsUrl } from '../support/node-red';
+import { messageOf } from '../../lib/util/errors';
 
 const space = () => runtimeTags({}).space;
 const nest = (depth: number): string => '['.repeat(depth) + ']'.repeat(depth);
@@ -19,7 +20,7 @@ function nextError(id: string, timeoutMs = 3000): Promise<string> {
     node.once('call:error', (call) => {
       clearTimeout(timer);
       const first = call.args[0];
-      resolve(first instanceof Error ? first.message : String(first));
+      resolve(messageOf(first));
     });
   });
 }

@@ -9,7 +9,7 @@ import { collect, helper, load, useNodeRed, wsUrl } from '../support/node-red';
 import { delay, openHandles, waitFor } from '../support/wait';
 import { basicAuth, refusedStatus } from '../support/ws-client';
 import { freePort } from '../support/ports';
-
+import { messageOf } from '../../lib/util/errors';
 
 interface ErrorCall { args: unknown[] }
 
@@ -18,14 +18,13 @@ function nextError(id: string): Promise<string> {
   const node = helper.getNode(id) as Node & { once(event: 'call:error', listener: (call: ErrorCall) => void): void };
   return new Promise((resolve) => node.once('call:error', (call) => {
     const first = call.args[0];
-    resolve(first instanceof Error ? first.message : String(first));
+    resolve(messageOf(first));
   }));
 }
 
 function serverOf(id = 'srv'): GatewayServerNode {
   return helper.getNode(id) as unknown as GatewayServerNode;
 }
-
 
 describe('ws-gateway nodes with the raw dialect', () => {
   const { open } = useNodeRed();

@@ -8,7 +8,7 @@ import { waitFor } from '../support/wait';
 import { TestClient } from '../support/ws-client';
 
 // Core nodes the example flow uses, loaded from Node-RED itself.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- Node-RED's core node files ship no type declarations
 const coreNodes = ['common/20-inject.js', 'function/10-function.js', 'common/21-debug.js', 'common/90-comment.js'].map((file) => require(`@node-red/nodes/core/${file}`) as unknown);
 
 const space = () => runtimeTags({}).space;

@@ -11,7 +11,7 @@ import { TestClient } from '../support/ws-client';
 import type { GatewayClientNode } from '../../nodes/ws-gateway-client/client-node';
 
 // The raw echo example answers through a function node: load Node-RED's own.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- Node-RED's core node files ship no type declarations
 const functionNode = require('@node-red/nodes/core/function/10-function.js') as NodeInitializer;
 
 const seedRequest = { elem1: 'value1', elem2: 'value2' };

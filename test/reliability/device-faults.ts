@@ -1,6 +1,7 @@
 import { Peer } from './peer';
 import type { SystemUnderTest } from './system-under-test';
 import { opcuaServer, winccoa } from './targets';
+import { messageOf } from '../../lib/util/errors';
 
 export interface FaultRow {
   scenario: string;
@@ -30,7 +31,7 @@ async function restSet(system: SystemUnderTest, circuit: string, value: number, 
     });
     return { ok: response.status === 200, text: `HTTP ${response.status} ${(await response.text()).slice(0, 160)}` };
   } catch (error) {
-    return { ok: false, text: error instanceof Error ? error.message : String(error) };
+    return { ok: false, text: messageOf(error) };
   }
 }
 

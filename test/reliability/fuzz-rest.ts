@@ -3,6 +3,7 @@ import { BATCH, FRAMES_PER_DIALECT, recordStall, type FuzzRow } from './fuzz-row
 import { mutate, type Json } from './mutate';
 import type { Prng } from './prng';
 import type { SystemUnderTest } from './system-under-test';
+import { messageOf } from '../../lib/util/errors';
 
 const DEVICES = ['relay', 'ro', 'do', 'di', 'ai', 'ao', 'led', 'wd', 'register', 'all', 'input', 'output', 'analoginput'];
 const CIRCUITS = ['1_01', '2_03', '3_01', 'all', '9_99'];
@@ -56,7 +57,7 @@ async function probe(port: number): Promise<string | undefined> {
     const body = await response.text();
     return response.status === 200 && body.includes('"circuit"') ? undefined : `GET /rest/relay/1_01: HTTP ${response.status} ${body.slice(0, 200)}`;
   } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+    return messageOf(error);
   }
 }
 

@@ -3,6 +3,7 @@
 import WebSocket = require('ws');
 import type { IdleCommand, IdleReport } from './idle-protocol';
 import { localAddress } from './local-addresses';
+import { messageOf } from '../../lib/util/errors';
 
 const CONCURRENCY = 200;
 let clients: WebSocket[] = [];
@@ -20,7 +21,7 @@ async function pool<T>(items: T[], work: (item: T, index: number) => Promise<voi
         ok += 1;
       } catch (error) {
         failed += 1;
-        firstError ??= error instanceof Error ? error.message : String(error);
+        firstError ??= messageOf(error);
       }
     }
   }));

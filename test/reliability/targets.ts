@@ -2,6 +2,7 @@ import type { Json } from './mutate';
 import { Peer } from './peer';
 import type { Prng } from './prng';
 import type { Ports } from './system-under-test';
+import { messageOf } from '../../lib/util/errors';
 
 /** What a fuzzed connection knows after its setup (a Zato token, an OPC UA gateway session). */
 export type SessionState = Record<string, string>;
@@ -36,7 +37,7 @@ async function withPeer(url: string, use: (peer: Peer) => Promise<string | undef
     peer = await Peer.open(url);
     return await use(peer);
   } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+    return messageOf(error);
   } finally {
     await peer?.close();
   }

@@ -1,4 +1,5 @@
 import { NeuronSimulator } from '../../demo/modbus/neuron-simulator';
+import { messageOf } from '../../lib/util/errors';
 
 /**
  * The Neuron simulator as a process of its own (started by modbus-process.ts), so a test can stop it
@@ -12,6 +13,6 @@ const sim = new NeuronSimulator({ port: Number(portText), product, onWrite: (wri
 process.stdin.on('end', () => process.exit(0));
 process.stdin.resume();
 sim.start().then((port) => print({ port }), (error: unknown) => {
-  process.stderr.write(`modbus simulator: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`modbus simulator: ${messageOf(error)}\n`);
   process.exit(1);
 });

@@ -125,7 +125,7 @@ function stepsFor(devices: EvokDevices, circuit: Circuit, args: Record<string, u
             // Later, on its own: not part of the command's outcome.
             await bus.gateway.send(circuit.unit, pointWrite(circuit.points.value, on ? 0 : 1)).catch((error: unknown) => {
               // Not retried: the output stays as it is and the next poll shows it.
-              devices.report(`timeout of ${circuit.kind} ${circuit.id} could not switch it: ${error instanceof Error ? error.message : String(error)}`);
+              devices.report(`timeout of ${circuit.kind} ${circuit.id} could not switch it: ${messageOf(error)}`);
             });
           });
         });

@@ -11,6 +11,7 @@ import './sources';
 import { allObjects, isSystemDev, planRunSet, systemObject, type SystemDev } from './system-devices';
 import { valueProblem } from '../../tags';
 import { depthLimitOf, jsonDepthExceeds, tooDeepMessage } from '../../util/json-depth';
+import { messageOf } from '../../util/errors';
 
 /** A refused frame, with the request it came in (when it parsed) for the opt-in error frame. */
 interface EvokError extends DialectError {
@@ -169,9 +170,9 @@ export function createEvokDialect(context: DialectContext): Dialect {
           try {
             await runPlan(devices, decoded.plan);
           } catch (error) {
-            const reason = error instanceof Error ? error.message : String(error);
+            const reason = messageOf(error);
             const what = error instanceof SetFailure && error.outcome === 'unknown' ? 'outcome unknown' : 'failed, not executed';
-            throw new Error(`set ${decoded.plan.circuit.kind} ${decoded.plan.circuit.id} ${what}: ${reason}`);
+            throw new Error(`set ${decoded.plan.circuit.kind} ${decoded.plan.circuit.id} ${what}: ${reason}`, { cause: error });
           }
       }
     },

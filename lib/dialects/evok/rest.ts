@@ -10,6 +10,7 @@ import { allObjects, isSystemDev, planRunSet, runObject, systemObject, systemObj
 import { measureValue } from '../../tags';
 import { jsonDepthExceeds, tooDeepMessage } from '../../util/json-depth';
 import { clip } from '../../util/log-limit';
+import { messageOf } from '../../util/errors';
 
 /** Bounds of a REST request: its body's bytes (`maxValueBytes`) and JSON nesting. */
 export interface RestLimits {
@@ -59,7 +60,7 @@ export function createRestHandler(devices: EvokDevices, root: string, auth: Auth
       (error: unknown) => {
         // A failed set names its outcome: WriteFailed (nothing was executed) or WriteOutcomeUnknown.
         const kind = error instanceof NotFound ? error.kind : error instanceof SetFailure ? (error.outcome === 'unknown' ? 'WriteOutcomeUnknown' : 'WriteFailed') : 'Error';
-        const message = error instanceof Error ? error.message : String(error);
+        const message = messageOf(error);
         if (!(error instanceof NotFound)) log(`evok REST ${request.method} ${clip(path)}: ${clip(message)}`);
         send(response, error instanceof NotFound ? error.status : 404, { success: false, errors: { [kind]: message } });
       },

@@ -10,6 +10,7 @@ import { GatewaySession, ServiceError, type GatewaySessionListener } from './gat
 import { decodeLogin, LoginError, type LoginOptions } from './login-request';
 import { pkcs1v15DecryptionAllowed, securityRevertFlag } from './security-revert';
 import { messageOf } from '../../util/errors';
+import { readInteger } from '../../util/options';
 import { clip } from '../../util/log-limit';
 import { valueProblem } from '../../tags';
 import { depthLimitOf, jsonDepthExceeds, tooDeepMessage } from '../../util/json-depth';
@@ -45,7 +46,7 @@ export function createOpcuaGatewayDialect(context: DialectContext): Dialect {
   const configuredPki = configured ? new ClientPki(configured.pkiFolder, configured.acceptUnknownServerCertificate === true) : undefined;
   const isConfiguredEndpoint = (url: string): boolean => configured !== undefined && AllowedEndpoints.parse(configured.endpointUrl).allows(url);
   // ASNeG has no limit; one connection opening sessions without end would exhaust the OPC UA servers.
-  const maxSessions = positiveInteger(context.options.gatewayMaxSessions, 10);
+  const maxSessions = readInteger(context.options.gatewayMaxSessions, { fallback: 10, min: 1 });
   const sessions = new Map<string, GatewaySession>();
   const envelopes = new WeakMap<DialectMessage, Envelope>();
   const closing = new Set<Promise<void>>();
@@ -247,11 +248,6 @@ export function createOpcuaGatewayDialect(context: DialectContext): Dialect {
       await configuredPki?.dispose();
     },
   };
-}
-
-function positiveInteger(value: unknown, fallback: number): number {
-  const number = Number(value);
-  return Number.isInteger(number) && number > 0 ? number : fallback;
 }
 
 /** Why a GW_WriteRequest may not go to the server: a value of NodesToWrite too large, too deep or not finite. */

@@ -1,4 +1,5 @@
 import { StatusCodes, type StatusCode } from 'node-opcua';
+import { messageOf } from '../../util/errors';
 
 interface FaultLike {
   response?: { responseHeader?: { serviceResult?: StatusCode } };
@@ -11,7 +12,7 @@ interface FaultLike {
 export function statusOfError(error: unknown): StatusCode {
   const result = (error as FaultLike | undefined)?.response?.responseHeader?.serviceResult;
   if (result && result.value !== 0) return result;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   if (/timeout|timed out/i.test(message)) return StatusCodes.BadTimeout;
   const named = /\b(Bad[A-Za-z]+)\b/.exec(message);
   if (named) {

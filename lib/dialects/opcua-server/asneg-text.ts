@@ -1,6 +1,6 @@
 import { DataType, StatusCode, StatusCodes } from 'node-opcua';
 import type { JsonValue } from '../../opcua/json';
-import { isObject } from './envelope';
+import { isRecord } from '../../util/is-record';
 
 /** ASNeG's symbolic status name: node-opcua's name, `Success` for Good, the decimal number when unnamed. */
 export function statusName(status: StatusCode): string {
@@ -44,6 +44,6 @@ export function parseAsnegTime(text: unknown, now = Date.now()): Date | undefine
 export function asnegTree(value: unknown): JsonValue {
   if (Array.isArray(value)) return value.map(asnegTree);
   // fromEntries defines each key, so a `__proto__` key stays data instead of replacing the prototype.
-  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, asnegTree(item)]));
+  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, asnegTree(item)]));
   return value === null || value === undefined ? '' : String(value);
 }

@@ -1,6 +1,7 @@
 import type { DecodeResult, DialectError } from '../dialect';
 import type { JsonValue } from '../../opcua/json';
 import { DEFAULT_MAX_JSON_DEPTH, jsonDepthExceeds, tooDeepMessage } from '../../util/json-depth';
+import { isRecord } from '../../util/is-record';
 
 /** A decoded 8081 request: `{"Header":{"MessageType","ClientHandle"},"Body":{...}}`. */
 export interface AsnegRequest {
@@ -34,7 +35,7 @@ export function decodeRequest(data: Buffer, isBinary: boolean, maxDepth = DEFAUL
   } catch {
     return tooDeep ? { ok: false, error: { code: 'bad-frame', message: tooDeepMessage(maxDepth) } } : { ok: true, messages: [] };
   }
-  const header = isObject(parsed) && isObject(parsed.Header) ? parsed.Header : undefined;
+  const header = isRecord(parsed) && isRecord(parsed.Header) ? parsed.Header : undefined;
   const type = header && scalarText(header.MessageType);
   const handle = header && scalarText(header.ClientHandle ?? header.ClientHandler);
   if (tooDeep) {
@@ -43,10 +44,10 @@ export function decodeRequest(data: Buffer, isBinary: boolean, maxDepth = DEFAUL
     const refusal: AsnegRefusal = { code: 'bad-request', message, header: { MessageType: type, ClientHandle: handle }, status: 'BadEncodingLimitsExceeded' };
     return { ok: false, error: refusal };
   }
-  if (!isObject(parsed) || !header) return { ok: true, messages: [] };
+  if (!isRecord(parsed) || !header) return { ok: true, messages: [] };
   if (type === undefined || handle === undefined || parsed.Body === undefined) return { ok: true, messages: [] };
   // ASNeG's empty objects serialise as "": a body of "" is an empty body.
-  const body = isObject(parsed.Body) ? parsed.Body : {};
+  const body = isRecord(parsed.Body) ? parsed.Body : {};
   const request: AsnegRequest = { Header: { MessageType: type, ClientHandle: handle }, Body: body };
   const topic = scalarText(body.Variable);
   // The variable is the topic, so ws-gateway-in can filter by it.
@@ -64,8 +65,4 @@ export function scalarText(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return undefined;
-}
-
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -4,9 +4,11 @@ import { frameMessage } from '../../server/frame';
 import type { ClientSession } from '../../server/session';
 import type { Dialect, DialectContext, DialectError, DialectMessage, OutgoingFrame } from '../dialect';
 import { asnegTree, parseAsnegTime, statusName, typeName } from './asneg-text';
-import { decodeRequest, encodeMessage, isObject, scalarText, type AsnegRefusal, type AsnegRequest } from './envelope';
+import { decodeRequest, encodeMessage, scalarText, type AsnegRefusal, type AsnegRequest } from './envelope';
 import { valueProblem } from '../../tags';
 import { depthLimitOf } from '../../util/json-depth';
+import { isRecord } from '../../util/is-record';
+import { readInteger } from '../../util/options';
 import { MonitorRegistry } from './monitor-registry';
 import { JsonDecodeError, decodeDataValue, encodeDataValue, jsonFormatFromOptions, type JsonValue } from '../../opcua/json';
 
@@ -24,7 +26,7 @@ export function createOpcuaServerDialect(context: DialectContext): Dialect {
   const endpoint: OpcuaEndpoint | undefined = context.sources.opcua;
   // The same JSON of OPC UA values as the gateway, with the server's Numbers and Timestamps options.
   const format = jsonFormatFromOptions(context.options);
-  const historyMax = positiveInteger(context.options.opcuaHistoryMax, DEFAULT_HISTORY_MAX);
+  const historyMax = readInteger(context.options.opcuaHistoryMax, { fallback: DEFAULT_HISTORY_MAX, min: 1 });
   const monitors = new MonitorRegistry();
   const maxDepth = depthLimitOf(context);
   /** Encoded bodies of the last values, so 50 clients of one item cost one encoding. */
@@ -261,7 +263,7 @@ export function createOpcuaServerDialect(context: DialectContext): Dialect {
     handle,
     encodeOutgoing(payload: unknown): OutgoingFrame {
       if (typeof payload === 'string' || Buffer.isBuffer(payload)) return payload;
-      if (!isObject(payload) || !isObject(payload.Header)) throw new Error('an opcua-server message is an object {Header: {MessageType, ClientHandle}, Body}');
+      if (!isRecord(payload) || !isRecord(payload.Header)) throw new Error('an opcua-server message is an object {Header: {MessageType, ClientHandle}, Body}');
       return JSON.stringify(payload);
     },
     encodeError(error: DialectError, request?: DialectMessage): OutgoingFrame | undefined {
@@ -280,9 +282,4 @@ export function createOpcuaServerDialect(context: DialectContext): Dialect {
       endpoint?.connection.off('shutdown', onShutdown);
     },
   };
-}
-
-function positiveInteger(value: unknown, fallback: number): number {
-  const number = Number(value);
-  return Number.isInteger(number) && number > 0 ? number : fallback;
 }

@@ -7,7 +7,6 @@ import { parseTime } from './time-format';
 import { isWritableValue } from './values';
 import { valueProblem } from '../../tags';
 
-
 /** Reads the Wait flag before anything else can fail, so a failure is answered whatever the request held. */
 export function dpSetWaits(body: Body): boolean {
   try {

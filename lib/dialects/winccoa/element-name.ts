@@ -26,11 +26,6 @@ const segment = '[A-Za-z0-9_]+';
 const canonicalElementPattern = new RegExp(`^${segment}\\.(?:${segment}(?:\\.${segment})*)?$`);
 const bareDatapointPattern = new RegExp(`^${segment}$`);
 
-/** True when a name already is a canonical element (`DP.` or `DP.a.b`). */
-export function isCanonicalElement(text: string): boolean {
-  return canonicalElementPattern.test(text);
-}
-
 /**
  * The canonical element for what a client wrote, or undefined when it is no element name. A bare
  * datapoint name (`ExampleDP_Trend1`) means its root element: clients leave the dot out, and nothing else could be meant.

@@ -1,4 +1,5 @@
 import { TagError } from '../../tags';
+import { messageOf } from '../../util/errors';
 
 /**
  * Error numbers of results (docs/protocols/winccoa.md, 'Errors'). Negative, so they never collide with WinCC
@@ -38,7 +39,7 @@ export class WinccoaFailure extends Error {
 /** Maps whatever a tag-space call threw onto the protocol's error numbers. */
 export function failureOf(error: unknown): WinccoaFailure {
   if (error instanceof WinccoaFailure) return error;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   if (error instanceof TagError) {
     switch (error.code) {
       case 'unknown-tag': return new WinccoaFailure(WinccoaError.noElements, message);

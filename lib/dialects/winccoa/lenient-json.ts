@@ -20,7 +20,7 @@ export function toStrictJson(text: string): string {
       out += number;
       index += number.length;
     } else if (/[A-Za-z_$]/.test(char)) {
-      const word = /^[A-Za-z_$][A-Za-z0-9_$.\-]*/.exec(text.slice(index))?.[0] ?? char;
+      const word = /^[A-Za-z_$][A-Za-z0-9_$.-]*/.exec(text.slice(index))?.[0] ?? char;
       out += wordAsJson(word);
       index += word.length;
     } else {

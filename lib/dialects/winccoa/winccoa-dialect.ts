@@ -65,10 +65,9 @@ export function createWinccoaDialect(context: DialectContext): Dialect {
   function handleDpSet(session: ClientSession, state: SocketState, payload: unknown): Promise<void> {
     const id = idOrUndefined(payload, 'DpSet');
     const frame = (async (): Promise<string | undefined> => {
-      let wait = true;
       try {
         const body = bodyOf(payload, 'DpSet');
-        wait = dpSetWaits(body);
+        const wait = dpSetWaits(body);
         readId(body);
         await dpSet(env, body, state.user);
         return wait ? setReply(options, undefined, id) : undefined;

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { isRecord, metaString, parseZatoFrame, ZatoAction } from '../../client/zato-wire';
+import { metaString, parseZatoFrame, ZatoAction } from '../../client/zato-wire';
+import { isRecord } from '../../util/is-record';
 import type { ClientSession } from '../../server/session';
 import type { DecodeResult, Dialect, DialectContext, DialectError, DialectMessage, OutgoingFrame, ReplyContext } from '../dialect';
 import { depthLimitOf, jsonDepthExceeds, tooDeepMessage } from '../../util/json-depth';
 import { checkSessionCredentials } from './zato-credentials';
 import { errorReply, forbidden, okReply, pingPayload, serverRequest, sessionReply } from './zato-replies';
 import { clip } from '../../util/log-limit';
+import { readNumber } from '../../util/options';
 
 /** Per-client state of the channel: the session token and when it runs out. */
 interface ZatoSession {
@@ -41,8 +43,8 @@ export const zatoMaxFrameBytes = 4 * 1024 * 1024;
  */
 export function createZatoDialect(context: DialectContext): Dialect {
   const sessions = new Map<string, ZatoSession>();
-  const tokenTtlMs = seconds(context.options.zatoTokenTtlSeconds, 3600) * 1000;
-  const sessionWaitMs = seconds(context.options.zatoSessionWaitSeconds, 5) * 1000;
+  const tokenTtlMs = readNumber(context.options.zatoTokenTtlSeconds, { fallback: 3600, aboveMin: true }) * 1000;
+  const sessionWaitMs = readNumber(context.options.zatoSessionWaitSeconds, { fallback: 5, aboveMin: true }) * 1000;
   const maxDepth = depthLimitOf(context);
 
   /** Refuses the client: the merr frame, then the socket goes without a close frame (the client sees 1006). */
@@ -201,9 +203,4 @@ export function createZatoDialect(context: DialectContext): Dialect {
       sessions.clear();
     },
   };
-}
-
-function seconds(value: unknown, fallback: number): number {
-  const number = Number(value);
-  return value !== undefined && value !== '' && Number.isFinite(number) && number > 0 ? number : fallback;
 }

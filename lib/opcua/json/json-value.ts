@@ -1,3 +1,5 @@
+import { isRecord } from '../../util/is-record';
+
 /** A parsed JSON value, as the gateway's codecs read and write it. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
 export interface JsonObject {
@@ -16,7 +18,7 @@ export class JsonDecodeError extends Error {
 }
 
 export function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return isRecord(value);
 }
 
 /** Joins a field name to the path of its parent, for decode error messages. */

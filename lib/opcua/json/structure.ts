@@ -5,6 +5,7 @@ import { decodeExtensible, encodeExtensible } from './extension-object';
 import { parseInteger, scalarText, type JsonFormat } from './json-format';
 import { childPath, isJsonObject, JsonDecodeError, type JsonObject, type JsonValue } from './json-value';
 import { allFields, isStructure, structureClassByName, type Structure, type StructureClass, type StructureField, type StructureSchema } from './structure-registry';
+import { messageOf } from '../../util/errors';
 
 /**
  * What the gateway's request decoding knows beyond node-opcua's schemas: ASNeG's defaults where they
@@ -80,7 +81,7 @@ export function decodeStructure<T extends Structure>(cls: StructureClass, json: 
   try {
     return new cls(options) as T;
   } catch (error) {
-    throw new JsonDecodeError(path, error instanceof Error ? error.message : String(error));
+    throw new JsonDecodeError(path, messageOf(error));
   }
 }
 

@@ -97,7 +97,7 @@ describe('OPC UA connection in the field: unreachable servers, reconnects and sh
     // A server that says it is shutting down may get that in before the drop; it is a change of its own.
     const changes = lines.slice(1).filter((line) => !/shutting down/.test(line));
     assert.deepEqual(changes, [`warn: connection to ${first.endpointUrl} lost, reconnecting`, `info: reconnected to ${first.endpointUrl}`]);
-    assert.ok(lines.length - changes.length <= 1, lines.join("\n"));
+    assert.ok(lines.length - changes.length <= 1, lines.join('\n'));
     assert.deepEqual(printed.filter((line) => /read_operational_limits|dataValue/.test(line)), [], 'node-opcua dumped the missing limit nodes');
     watch.close();
   });
