@@ -63,7 +63,6 @@ async function subscribeThroughGateway(socket: WebSocket, endpointUrl: string, n
   if (answer.Header.StatusCode !== '0') throw new Error(`GW_CreateMonitoredItemsRequest failed: ${JSON.stringify(answer.Header)}`);
 }
 
-
 const updateType = dialect === 'opcua-server' ? '"MONITORUPDATE_MESSAGE"' : '"GW_DataChangeNotify"';
 
 /**

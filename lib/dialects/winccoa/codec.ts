@@ -1,6 +1,7 @@
 import type { DecodeResult, DialectMessage } from '../dialect';
 import { toStrictJson } from './lenient-json';
 import { DEFAULT_MAX_JSON_DEPTH, jsonDepthExceeds, tooDeepMessage } from '../../util/json-depth';
+import { messageOf } from '../../util/errors';
 
 /** The commands of the protocol, in the order the original looked for them when a frame held several. */
 export const commandNames = ['DpSet', 'DpGet', 'DpConnect', 'DpDisconnect', 'DpQueryConnect', 'DpQueryDisconnect', 'DpGetPeriod'] as const;
@@ -31,7 +32,7 @@ export function decodeFrame(data: Buffer, isBinary: boolean, lenient = false, ma
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = messageOf(error);
     // Two JSON values in one frame made Gson throw JsonIOException; anything else unreadable is a syntax error.
     return malformed(/after JSON/i.test(message) ? 'JsonIOException' : 'JsonSyntaxException', message);
   }
