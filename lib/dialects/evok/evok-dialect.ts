@@ -26,7 +26,9 @@ const eventedPoints: Record<Circuit['kind'], readonly string[]> = {
   led: ['value'],
   ai: ['value', 'mode'],
   ao: ['value'],
-  wd: ['value'],
+  // A timeout changes only through a set; pushing it means the event after the set shows the whole change
+  // even when a poll landed between the set's two register writes.
+  wd: ['value', 'timeout'],
   register: ['value'],
 };
 

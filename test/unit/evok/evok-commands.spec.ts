@@ -55,6 +55,10 @@ const cases: SetCase[] = [
     traffic: [], event: { dev: 'input', circuit: '2_01', expect: { counter_mode: 'Disabled', counter: 0 } } },
   { name: 'watchdog enable with timeout', command: { cmd: 'set', dev: 'wd', circuit: '1_01', value: { value: 1, timeout: 3000 } },
     traffic: [{ unit: 1, fc: 6, address: 6, value: 1 }, { unit: 1, fc: 6, address: 1008, value: 3000 }], event: { dev: 'wd', circuit: '1_01', expect: { value: 1, timeout: 3000 } } },
+  // regression: a timeout change alone made no event, so a poll between the two writes above left the client
+  // with the old timeout (that case failed about once in 30 runs).
+  { name: 'watchdog timeout alone is pushed as an event', command: { cmd: 'set', dev: 'wd', circuit: '1_01', timeout: 4000 },
+    traffic: [{ unit: 1, fc: 6, address: 1008, value: 4000 }], event: { dev: 'wd', circuit: '1_01', expect: { value: 1, timeout: 4000 } } },
   { name: 'watchdog reset "0" resets nothing, nv_save 1 saves', command: { cmd: 'set', dev: 'watchdog', circuit: '1_01', reset: '0', nv_save: 1 },
     traffic: [{ unit: 1, fc: 5, address: 1003, value: 1 }] },
   { name: 'register', command: { cmd: 'set', dev: 'register', circuit: '1_1000', value: 1234 },
