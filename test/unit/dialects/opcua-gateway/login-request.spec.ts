@@ -5,20 +5,11 @@ import path = require('node:path');
 import { describe, it } from 'node:test';
 import { MessageSecurityMode, SecurityPolicy, StatusCodes, UserTokenType, type UserIdentityInfoX509 } from 'node-opcua';
 import { AllowedEndpoints } from '../../../../lib/dialects/opcua-gateway/allowed-endpoints';
-import { decodeLogin, LoginError } from '../../../../lib/dialects/opcua-gateway/login-request';
+import { decodeLogin } from '../../../../lib/dialects/opcua-gateway/login-request';
+import { refusal } from './login-refusal';
 
 const fixtures = path.join(__dirname, '..', '..', '..', '..', '..', 'test', 'fixtures', 'tls');
 const url = 'opc.tcp://127.0.0.1:4840';
-
-function refusal(body: unknown): LoginError {
-  try {
-    decodeLogin(body as never);
-  } catch (error) {
-    if (error instanceof LoginError) return error;
-    throw error;
-  }
-  throw new Error('the login was accepted');
-}
 
 describe('opcua-gateway: allowed endpoints (decision 12)', () => {
   it('matches URLs from a comma or newline separated list, with * wildcards, case-insensitive host, any trailing slash', () => {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SecurityPolicy, StatusCodes, UserTokenType } from 'node-opcua';
 import { AllowedEndpoints } from '../../../../lib/dialects/opcua-gateway/allowed-endpoints';
-import { decodeLogin, LoginError } from '../../../../lib/dialects/opcua-gateway/login-request';
+import { decodeLogin } from '../../../../lib/dialects/opcua-gateway/login-request';
+import { refusal } from './login-refusal';
 import { asnegTree } from '../../../../lib/dialects/opcua-server/asneg-text';
 import { GatewayEndpoint } from '../../../../lib/server';
 import { TagSpace } from '../../../../lib/tags';
@@ -11,16 +12,6 @@ import { PatternError } from '../../../../lib/util/glob-matcher';
 /** Names that are members of every plain object: as field values they are just unknown names. */
 const prototypeKeys = ['__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', 'valueOf'];
 const url = 'opc.tcp://127.0.0.1:4840';
-
-function refusal(body: unknown): LoginError {
-  try {
-    decodeLogin(body as never);
-  } catch (error) {
-    if (error instanceof LoginError) return error;
-    throw error;
-  }
-  throw new Error('the login was accepted');
-}
 
 describe('opcua dialects: client text is plain data', () => {
   it('regression: a prototype name as SecurityMode is an unknown mode (constructor passed beside a signing policy)', () => {
