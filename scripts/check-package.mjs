@@ -10,10 +10,13 @@
 //   D01 at most 6 dependencies, node-red not among them
 //   H01 editor html: registerType('<literal>', {...}) with literal category/color/icon/inputs/outputs and
 //       inline defaults/credentials, a form template per type (as node-red-dev and the Flow Library parse it)
+//   R01 editor resources: every <script src> of an editor html is resources/<package name>/<file>, comes before
+//       the html's own scripts, and names a file of resources/ that parses (Node-RED serves resources/ there)
 //   L01 message catalog and help: locales/en-US/<name>.json with a key per type, <name>.html with help per type
 //   F01 dist/: the node file, its html, locales and icons sit where Node-RED and the Flow Library look
-//   T01 the tarball (`npm run build:package`, then `npm pack --dry-run --json`): the node files, each node's
-//       icon once, and no source map or sourceMappingURL that points at a file the tarball does not ship
+//   T01 the tarball (`npm run build:package`, then `npm pack --dry-run --json`): the node files, the editor
+//       resources the html files load, each node's icon once, and no source map or sourceMappingURL that
+//       points at a file the tarball does not ship
 //
 // Version ranges are read with `semver` and editor scripts parsed with `acorn` / `acorn-walk` (devDependencies).
 import { spawnSync } from 'node:child_process';
@@ -33,6 +36,9 @@ const NODE_RED_RELEASES = [
   { version: '4.1.15', tag: 'maintenance', node: '>=18.5' },
 ];
 const MAX_DEPENDENCIES = 6;
+// The editor helpers the node html files share, and the global they define: an html that uses them must
+// load the file itself, because a node set can be added to the editor alone (the palette manager does).
+const SHARED_EDITOR = { file: 'resources/ws-gateway-editor.js', global: 'wsGatewayEditor' };
 
 let failures = 0;
 function report(ok, id, text) {
@@ -121,6 +127,43 @@ function parseEditorHtml(file) {
     if (!template.test(html)) problems.push(`${name}: no <script data-template-name="${name}"> form`);
   }
   return { regs: regs.filter((r) => r.typeLiteral), problems, html };
+}
+
+// Scripts an editor html loads from the package's resources/ folder. The editor loads every relative
+// <script src> of a node set before it adds the set's html, and waits for each: a file that is missing
+// (not shipped) leaves the editor waiting, and the package's nodes never show.
+function editorResources(file, packageName) {
+  const html = fs.readFileSync(file, 'utf8');
+  const prefix = `resources/${packageName}/`;
+  const resources = [];
+  const problems = [];
+  const firstInline = html.search(/<script\b(?![^>]*\bsrc\s*=)[^>]*\btype\s*=\s*["']text\/javascript["']/i);
+  for (const m of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)) {
+    const src = /\bsrc\s*=\s*["']([^"']*)["']/i.exec(m[1])?.[1];
+    if (src === undefined) continue;
+    if (!src.startsWith(prefix)) {
+      problems.push(`${src} is not ${prefix}<file> (relative, so that the editor resolves it against its own root)`);
+      continue;
+    }
+    if (m[2].trim() !== '') problems.push(`the <script src="${src}"> tag has content, which the browser ignores`);
+    if (firstInline >= 0 && m.index > firstInline) problems.push(`${src} is loaded after the html's own script`);
+    const target = path.join(root, 'resources', ...src.slice(prefix.length).split('/'));
+    if (!target.startsWith(path.join(root, 'resources') + path.sep)) {
+      problems.push(`${src} points outside resources/`);
+    } else if (!fs.existsSync(target) || !fs.statSync(target).isFile()) {
+      problems.push(`${src}: missing ${rel(target)}`);
+    } else {
+      try {
+        acorn.parse(fs.readFileSync(target, 'utf8'), { ecmaVersion: 'latest', sourceType: 'script' });
+      } catch (err) {
+        problems.push(`${rel(target)} does not parse: ${err.message}`);
+      }
+      resources.push(rel(target));
+    }
+  }
+  const usesShared = editorScripts(html).some((code) => new RegExp(`\\b${SHARED_EDITOR.global}\\b`).test(code));
+  if (usesShared && !resources.includes(SHARED_EDITOR.file)) problems.push(`uses ${SHARED_EDITOR.global} but does not load ${SHARED_EDITOR.file}`);
+  return { resources, problems };
 }
 
 function escapeRegExp(s) {
@@ -252,6 +295,7 @@ const sets = Object.entries(pkg['node-red']?.nodes ?? {});
 if (sets.length === 0) report(false, 'H01', 'package.json has no node-red.nodes entries');
 
 const allTypes = []; // { type, config }
+const resourceFiles = new Set(); // resources/<file> the editor html files load
 for (const [setName, file] of sets) {
   const jsFile = path.join(root, file);
   const distDir = path.dirname(jsFile);
@@ -276,6 +320,13 @@ for (const [setName, file] of sets) {
       const cat = r.props.category;
       allTypes.push({ type: r.type, config: cat?.kind === 'literal' && cat.value === 'config', icon: r.props.icon, setName, distDir });
     }
+  }
+
+  // R01: the scripts the html loads from resources/
+  if (fs.existsSync(srcHtml)) {
+    const { resources, problems } = editorResources(srcHtml, pkg.name);
+    for (const file of resources) resourceFiles.add(file);
+    report(problems.length === 0, 'R01', `${rel(srcHtml)}: loads ${resources.length ? resources.join(', ') : 'no resources'}${problems.length ? ': ' + problems.join('; ') : ''}`);
   }
 
   // L01: message catalog and help for every type of the set
@@ -371,6 +422,7 @@ for (const [setName, file] of sets) {
     const shipped = new Set(JSON.parse(pack.stdout)[0].files.map((file) => file.path));
     const problems = [];
     for (const [setName, file] of sets) if (!shipped.has(file)) problems.push(`${setName}: ${file} is not shipped`);
+    for (const file of resourceFiles) if (!shipped.has(file)) problems.push(`${file} (an editor html loads it) is not shipped`);
     // Each icon once: Node-RED gathers the icons of every icons/ folder of the package.
     const iconCopies = new Map();
     for (const file of shipped) {
@@ -397,7 +449,7 @@ for (const [setName, file] of sets) {
       }
     }
     const maps = [...shipped].filter((file) => file.endsWith('.map')).length;
-    report(problems.length === 0, 'T01', `tarball: ${shipped.size} files, ${iconCopies.size} icons, ${maps} source maps` +
+    report(problems.length === 0, 'T01', `tarball: ${shipped.size} files, ${resourceFiles.size} editor resources, ${iconCopies.size} icons, ${maps} source maps` +
       (problems.length ? `: ${problems.slice(0, 10).join('; ')}${problems.length > 10 ? ` (+${problems.length - 10} more)` : ''}` : ''));
   }
 }

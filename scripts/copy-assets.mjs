@@ -6,6 +6,9 @@
 //   icons/<type>.<ext>         -> dist/nodes/<type>/icons/<type>.<ext>
 // Each icon goes next to its own node only: Node-RED gathers the icons of all icons/ folders of a package,
 // so one copy per icon is enough, and the tarball carries each once.
+// The editor scripts the node html files share stay in resources/ at the package root, where Node-RED
+// serves them (resources/<package name>/<file>): nothing is copied, but every <script src> of an html
+// must name a file there, or the editor would wait for it forever and never show the package's nodes.
 // Runs after tsc (npm run build). Checks everything first and copies nothing when a file is missing.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -25,6 +28,21 @@ function countFiles(dir) {
 function fail(lines) {
   for (const line of lines) console.error(`copy-assets: ${line}`);
   process.exit(1);
+}
+
+/** The src of every <script> tag of an editor html. */
+function scriptSources(html) {
+  return [...html.matchAll(/<script\b[^>]*\bsrc\s*=\s*["']([^"']*)["']/gi)].map((m) => m[1]);
+}
+
+/** Why an editor html's script src is not a file of this package's resources/, or undefined when it is. */
+function resourceProblem(src) {
+  const prefix = `resources/${pkg.name}/`;
+  // Relative, so that the editor resolves it against its own root (and runs it before the node's scripts).
+  if (!src.startsWith(prefix)) return `not ${prefix}<file>`;
+  const file = path.join(root, 'resources', ...src.slice(prefix.length).split('/'));
+  if (!file.startsWith(path.join(root, 'resources') + path.sep)) return 'outside resources/';
+  return fs.existsSync(file) && fs.statSync(file).isFile() ? undefined : `missing ${rel(file)}`;
 }
 
 let pkg;
@@ -76,6 +94,12 @@ for (const [setName, file] of entries) {
       JSON.parse(fs.readFileSync(catalog, 'utf8'));
     } catch (err) {
       problems.push(`node set "${setName}": ${rel(catalog)} is not valid JSON: ${err.message}`);
+    }
+  }
+  if (fs.existsSync(html)) {
+    for (const src of scriptSources(fs.readFileSync(html, 'utf8'))) {
+      const problem = resourceProblem(src);
+      if (problem) problems.push(`node set "${setName}": ${rel(html)} loads ${src}: ${problem}`);
     }
   }
   const ownIcons = icons.filter((icon) => path.parse(icon).name === base);

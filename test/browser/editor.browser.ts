@@ -9,7 +9,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -22,6 +22,8 @@ const PACKAGE = 'node-red-contrib-ws-gateway';
 const FLOW_TYPES = ['ws-gateway-in', 'ws-gateway-out'];
 const CONFIG_TYPES = ['ws-gateway-server', 'ws-gateway-client', 'ws-gateway-modbus', 'ws-gateway-opcua'];
 const ALL_TYPES = [...FLOW_TYPES, ...CONFIG_TYPES];
+/** The dialog helpers the node html files share, as the editor loads them (relative to its root). */
+const SHARED_EDITOR_SCRIPT = `resources/${PACKAGE}/ws-gateway-editor.js`;
 
 interface ExampleNode {
   id: string;
@@ -276,6 +278,31 @@ describe('editor in Chromium: the packed package in a fresh Node-RED', { timeout
     for (const { type, label } of labels) {
       assert.ok(label !== '' && label !== type, `${type} needs a palette label, has "${label}"`);
     }
+
+    // The dialog helpers every node html shares come from the package's resources/ folder, which the
+    // tarball must ship: each node set loads the script (the editor adds a script element per set), the
+    // first run defines the helpers and a later run of the same file leaves them as they are.
+    const response = await page.request.get(`${baseUrl}${SHARED_EDITOR_SCRIPT}`);
+    assert.equal(response.status(), 200, `${SHARED_EDITOR_SCRIPT} is not served`);
+    assert.match(response.headers()['content-type'] ?? '', /javascript/);
+    const shared = await page.evaluate(async (src) => {
+      const loads = document.querySelectorAll(`script[src$="${src}"]`).length;
+      const before = window.wsGatewayEditor;
+      const again = document.createElement('script');
+      await new Promise((resolve, reject) => {
+        again.onload = resolve;
+        again.onerror = reject;
+        again.src = src;
+        document.body.appendChild(again);
+      });
+      return { loads, defined: typeof before?.dialog === 'function', kept: window.wsGatewayEditor === before };
+    }, SHARED_EDITOR_SCRIPT);
+    const including = readdirSync(path.join(root, 'nodes')).filter((dir) => {
+      const html = path.join(root, 'nodes', dir, `${dir}.html`);
+      return existsSync(html) && readFileSync(html, 'utf8').includes(`src="${SHARED_EDITOR_SCRIPT}"`);
+    });
+    assert.ok(including.length > 1, `only ${including.join(', ')} load ${SHARED_EDITOR_SCRIPT}`);
+    assert.deepEqual(shared, { loads: including.length, defined: true, kept: true }, 'the shared editor script');
   });
 
   for (const example of examples) {
@@ -471,6 +498,11 @@ interface EditorNode {
 interface NodeDefinition {
   defaults?: Record<string, unknown>;
   paletteLabel?: string | ((this: NodeDefinition) => string);
+}
+declare global {
+  interface Window {
+    wsGatewayEditor?: { dialog: unknown };
+  }
 }
 declare const RED: {
   nodes: {
