@@ -8,7 +8,7 @@ import { Heartbeat } from './heartbeat';
 import { PendingReplies, type InvokeReply } from './pending-replies';
 import { ReadyGate } from './ready-gate';
 import { clientResponseFrame, createSessionFrame, invokeServiceFrame } from './zato-client-frames';
-import { FORBIDDEN_TEXT, metaString, parseZatoFrame, zatoId, ZatoMsgType, type ZatoFrame } from './zato-wire';
+import { FORBIDDEN_TEXT, metaString, parseZatoFrame, zatoId, ZatoMsgType, type ZatoFrame } from '../zato/wire';
 import { isRecord } from '../util/is-record';
 import { asError, messageOf } from '../util/errors';
 import { toBuffer } from '../util/ws-data';

@@ -5,5 +5,5 @@ export { ClientClosedError, ConnectionLostError, InvokeTimeoutError, InvokeUnsup
 export { Backoff, type BackoffOptions } from './backoff';
 export { Heartbeat } from './heartbeat';
 export { connectContext, messageContext, closeContext, type HookContext } from './hook-context';
-export { zatoTimestamp, zatoId, defaultClientId, parseZatoFrame, ZatoMsgType, ZatoAction, FORBIDDEN_TEXT, type ZatoFrame, type ZatoMeta } from './zato-wire';
+export { zatoTimestamp, zatoId, defaultClientId, parseZatoFrame, ZatoMsgType, ZatoAction, FORBIDDEN_TEXT, type ZatoFrame, type ZatoMeta } from '../zato/wire';
 export { isRecord } from '../util/is-record';
