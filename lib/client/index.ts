@@ -1,4 +1,6 @@
-export { GatewayClient, type ClientState, type ClientMessageEvent, type ClientCloseEvent, type ServerRequest } from './gateway-client';
+export { GatewayClient } from './gateway-client';
+export type { ClientMessageEvent, ClientCloseEvent, ServerRequest } from './client-protocol';
+export type { ClientState, TransportState } from './transport-state';
 export { clientDefaults, ClientCloseCode, type GatewayClientOptions, type ClientMode, type DataFormat, type ClientTls, type ClientLogger } from './client-options';
 export { InvokeStatusError, type InvokeReply } from './pending-replies';
 export { ClientClosedError, ConnectionLostError, InvokeTimeoutError, InvokeUnsupportedError, NotConnectedError } from './client-errors';
