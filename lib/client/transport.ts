@@ -108,12 +108,12 @@ export class ClientTransport implements ProtocolLink {
     this.heartbeat.stop();
     this.gate.failAll(new ClientClosedError());
     this.protocol.stop(new ClientClosedError());
-    if (!ws) {
+    if (this.current === 'idle' || this.current === 'waiting-to-retry' || this.current === 'down') {
       this.moveTo('closed', '');
       return;
     }
     this.moveTo('closing', '');
-    if (ws.readyState !== WebSocket.CLOSED) await closeSocket(ws);
+    if (ws && ws.readyState !== WebSocket.CLOSED) await closeSocket(ws);
     this.moveTo('closed', '');
   }
 
@@ -148,10 +148,12 @@ export class ClientTransport implements ProtocolLink {
     this.lastProblem = undefined;
     this.refusedRun = undefined;
     this.moveTo('open', this.options.url);
+    // A listener may close the client from within any event: check after each one.
+    if (!this.still('open')) return;
     this.gate.open();
     this.heartbeat.start();
     this.observer.connect();
-    this.protocol.ready();
+    if (this.still('open')) this.protocol.ready();
   }
 
   refused(text: string): void {
@@ -175,6 +177,7 @@ export class ClientTransport implements ProtocolLink {
   private connect(): void {
     this.retryTimer = undefined;
     this.moveTo('connecting', this.options.url);
+    if (!this.still('connecting')) return;
     const options = this.options;
     let ws: WebSocket;
     try {
@@ -199,7 +202,7 @@ export class ClientTransport implements ProtocolLink {
     ws.on('open', () => {
       if (attempt !== this.attempt) return;
       this.moveTo('handshaking', options.url);
-      this.protocol.opened();
+      if (this.still('handshaking')) this.protocol.opened();
     });
     ws.on('message', (data, isBinary) => { if (attempt === this.attempt) this.protocol.frame(toBuffer(data), isBinary); });
     ws.on('pong', () => { if (attempt === this.attempt) this.heartbeat.pong(); });
@@ -213,7 +216,10 @@ export class ClientTransport implements ProtocolLink {
     ws.once('close', (code, reason) => { if (attempt === this.attempt) this.socketClosed(attempt, code, reason.toString('utf8')); });
   }
 
-  /** connecting, handshaking or open → waiting-to-retry or down, with the CLOSE hook where one is due. */
+  /**
+   * connecting, handshaking or open → waiting-to-retry or down, then the CLOSE hook where one is due
+   * (after the move, so that a listener closing the client finds a state it can close from).
+   */
   private socketClosed(attempt: Attempt, code: number, reason: string): void {
     this.attempt = undefined;
     const wasOpen = this.current === 'open';
@@ -221,28 +227,32 @@ export class ClientTransport implements ProtocolLink {
     const closed = this.protocol.socketClosed(attempt.localClose ?? { code, reason });
     if (wasOpen && Date.now() - this.openedAt >= this.options.reconnectResetMs) this.backoff.reset();
 
+    let hook: ClientCloseEvent | undefined;
     if (attempt.refusal !== undefined) {
       // A configuration error: one CLOSE for the whole run of refusals, and retries at the slowest pace.
-      if (this.refusedRun === undefined) this.observer.close({ code: closed.code, reason: attempt.refusal || closed.reason });
+      if (this.refusedRun === undefined) hook = { code: closed.code, reason: attempt.refusal || closed.reason };
       this.refusedRun = attempt.refusal;
       this.retryAfter(this.backoff.atCap(), attempt.refusal);
-      return;
-    }
-    const detail = `closed ${closed.code}${closed.reason ? ` ${closed.reason}` : ''}`;
-    if (wasOpen) {
+    } else if (!wasOpen) {
+      this.retryAfter(this.backoff.next(), `closed ${closed.code}${closed.reason ? ` ${closed.reason}` : ''}`);
+    } else {
       this.log.warn(`${this.options.url}: closed ${closed.code}${closed.reason ? ` (${closed.reason})` : ''}${this.options.autoReconnect ? ', reconnecting' : ''}`);
-      this.observer.close(closed);
-      if (!this.options.autoReconnect) {
-        this.moveTo('down', `closed ${closed.code}`);
-        return;
-      }
+      hook = closed;
+      if (this.options.autoReconnect) this.retryAfter(this.backoff.next(), `closed ${closed.code}${closed.reason ? ` ${closed.reason}` : ''}`);
+      else this.moveTo('down', `closed ${closed.code}`);
     }
-    this.retryAfter(this.backoff.next(), detail);
+    if (hook && !this.still('closed')) this.observer.close(hook);
   }
 
   private retryAfter(delayMs: number, detail: string): void {
-    this.moveTo('waiting-to-retry', detail);
+    // Armed before the move, so that a listener that closes the client on it cancels the retry.
     this.retryTimer = setTimeout(() => this.connect(), delayMs);
+    this.moveTo('waiting-to-retry', detail);
+  }
+
+  /** Whether the state is still `state` after an event whose listener may have closed the client. */
+  private still(state: TransportState): boolean {
+    return this.current === state;
   }
 
   /** The one place the state changes. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, it, mock } from 'node:test';
 import WebSocket = require('ws');
-import { Backoff, ClientClosedError, NotConnectedError, type ClientCloseEvent, type ClientState, type GatewayClientOptions, type TransportState } from '../../../lib/client';
+import { Backoff, ClientClosedError, GatewayClient, NotConnectedError, type ClientCloseEvent, type ClientState, type GatewayClientOptions, type TransportState } from '../../../lib/client';
 import { PlainProtocol } from '../../../lib/client/plain-protocol';
 import { ClientTransport } from '../../../lib/client/transport';
 import { canMove, clientStateOf } from '../../../lib/client/transport-state';
@@ -299,5 +299,47 @@ describe('ws-gateway-client transport, its state machine', { timeout: 10_000 }, 
     await t.reached('open');
     assert.deepEqual(t.statuses, ['connecting', 'auth-failed', 'connected']);
     assert.equal(t.connects, 1);
+  });
+
+  it('lets a listener close the client from within CONNECT, CLOSE or a status change, with no retry after', async () => {
+    mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
+    const live = await server();
+    let connections = 0;
+    live.wss.on('connection', () => connections++);
+    const errors: string[] = [];
+    const started = (): GatewayClient => {
+      const client = new GatewayClient(fastOptions(live.url, { mode: 'plain', pingIntervalMs: 1000, log: { ...silent, error: (text) => errors.push(text) } }));
+      return client;
+    };
+    const stopped = (client: GatewayClient): Promise<void> => new Promise((resolve) => {
+      if (client.state === 'stopped') resolve();
+      else client.on('state', (state) => { if (state === 'stopped') resolve(); });
+    });
+
+    const onConnect = started();
+    onConnect.on('connect', () => void onConnect.close());
+    onConnect.start();
+    await stopped(onConnect);
+
+    const onClose = started();
+    let opened = 0;
+    onClose.on('connect', () => {
+      if (++opened === 1) dropNewest(live);
+    });
+    onClose.on('close', () => void onClose.close());
+    onClose.start();
+    await stopped(onClose);
+
+    const onConnecting = started();
+    onConnecting.on('state', (state) => { if (state === 'connecting') void onConnecting.close(); });
+    onConnecting.start();
+    await stopped(onConnecting);
+
+    const before = connections;
+    mock.timers.tick(60_000);
+    assert.equal(connections, before, 'nothing reconnected');
+    assert.ok(connections <= 2, `${connections} connections: the one closed while connecting never opened`);
+    assert.deepEqual(errors, [], 'no listener failed, no move was refused');
+    assert.equal(opened, 1);
   });
 });
