@@ -52,6 +52,18 @@ function layerZones(serverExcept = []) {
       message: 'lib/tags is a lower layer: it may import only lib/util.',
     },
     { target: './lib/util', from: './lib', except: ['./util'], message: 'lib/util imports nothing else of lib/.' },
+    {
+      target: './lib/zato',
+      from: './lib',
+      except: ['./zato', './util'],
+      message: 'lib/zato is the Zato wire format shared by the client and the dialect: it may import only lib/util.',
+    },
+    { target: './lib/dialects', from: './lib/client', message: 'Dialects do not import the outgoing client: shared wire formats live below both (lib/zato).' },
+    {
+      target: './lib/client',
+      from: ['./lib/server', './lib/dialects'],
+      message: 'The outgoing client is a connection: it imports no server or dialect.',
+    },
   ];
 }
 

@@ -26,3 +26,8 @@ export class ClaimedRequests {
     this.timers.clear();
   }
 }
+
+/** What `respond` says for a request nobody waits to answer (unknown, answered, or answered null for being late). */
+export function unknownRequestError(id: string): Error {
+  return new Error(`request ${id} is unknown or was already answered (null is sent when the flow takes too long)`);
+}

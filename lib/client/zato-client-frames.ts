@@ -1,4 +1,4 @@
-import { zatoId, zatoTimestamp, ZatoAction, type ZatoFrame } from './zato-wire';
+import { zatoId, zatoTimestamp, ZatoAction, type ZatoFrame } from '../zato/wire';
 
 /** Who we are to the channel; every client frame carries it (docs/protocols/zato.md). */
 export interface ZatoIdentity {

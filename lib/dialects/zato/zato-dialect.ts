@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { metaString, parseZatoFrame, ZatoAction } from '../../client/zato-wire';
+import { metaString, parseZatoFrame, ZatoAction } from '../../zato/wire';
 import { isRecord } from '../../util/is-record';
 import type { ClientSession } from '../../server/session';
 import type { DecodeResult, Dialect, DialectContext, DialectError, DialectMessage, OutgoingFrame, ReplyContext } from '../dialect';

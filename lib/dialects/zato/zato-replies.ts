@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { FORBIDDEN_TEXT, zatoId, zatoTimestamp, ZatoMsgType, type ZatoFrame } from '../../client/zato-wire';
+import { FORBIDDEN_TEXT, zatoId, zatoTimestamp, ZatoMsgType, type ZatoFrame } from '../../zato/wire';
 
 /** The frames a Zato channel sends (docs/protocols/zato.md), as text ready to go on the wire. */
 
