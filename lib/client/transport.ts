@@ -255,9 +255,12 @@ export class ClientTransport implements ProtocolLink {
     return this.current === state;
   }
 
-  /** The one place the state changes. */
+  /**
+   * The one place the state changes. A move outside the table is a bug in this file; it is logged, not
+   * thrown, because it would be thrown inside a socket event handler and take the whole runtime down.
+   */
   private moveTo(next: TransportState, detail: string): void {
-    if (!canMove(this.current, next)) throw new Error(`client transport: no move from ${this.current} to ${next}`);
+    if (!canMove(this.current, next)) this.log.error(`${this.options.url}: unexpected client state change ${this.current} → ${next} (please report)`);
     this.current = next;
     this.observer.moved(next, detail);
     // Callers waiting for a link that will not come back fail now rather than at their timeout.
