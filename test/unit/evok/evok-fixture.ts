@@ -7,6 +7,7 @@ import type { NeuronSimulator } from '../../../demo/modbus/neuron-simulator';
 import type { ModbusGateway } from '../../../lib/modbus';
 import { startNeuron } from '../../support/modbus';
 import { TestClient } from '../../support/ws-client';
+import { createEvokDialect } from '../../../lib/dialects/evok';
 
 export interface EvokFixture {
   sim: NeuronSimulator;
@@ -41,7 +42,7 @@ export async function startEvok(dialectOptions: Record<string, unknown> = {}, au
   const endpoint = new GatewayEndpoint({
     id: 'evok-test',
     listen: { kind: 'path', server, path: '/ws' },
-    dialect: 'evok',
+    dialect: createEvokDialect,
     auth,
     dialectOptions: { path: '/ws', ...dialectOptions },
     sources: {
