@@ -49,7 +49,7 @@ export function createEvokDialect(context: DialectContext<EvokSources>): Dialect
   const errorFrames = isOn(context.options.evokErrors);
   const registerEvents = isOn(context.options.registerEvents);
   const gateway = context.sources.modbus;
-  const devices = new EvokDevices(gateway, shape);
+  const devices = new EvokDevices(gateway, shape, context.limits.maxAliasLength);
   devices.report = (text) => context.log.warn(`evok: ${text}`);
   const filters = new Map<DialectSession, DeviceFilter>();
   const decodedOf = new WeakMap<DialectMessage, Decoded>();

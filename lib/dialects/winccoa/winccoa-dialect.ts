@@ -112,7 +112,7 @@ export function createWinccoaDialect(context: DialectContext): Dialect {
       answer = readFlag(body, 'Answer');
       if (typeof body.Query !== 'string') throw invalid('Query must be a string');
       try {
-        query = parseQuery(body.Query, options.system);
+        query = parseQuery(body.Query, options.system, context.limits.patterns);
       } catch (error) {
         if (error instanceof QueryError) throw new WinccoaFailure(WinccoaError.badQuery, `query not supported: ${error.message}`);
         throw error;
