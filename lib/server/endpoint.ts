@@ -60,12 +60,14 @@ export class GatewayEndpoint<Sources extends object = object> extends EventEmitt
   private nextSessionNumber = 1;
   private closing = false;
 
-  /** The options but the dialect and its sources, which only the constructor reads. */
+  /**
+   * The options but the dialect and its sources: only the constructor reads those, so the type of a
+   * built endpoint does not depend on what its dialect was given.
+   */
   private readonly options: EndpointSettings;
 
-  constructor({ dialect: factory, sources, ...settings }: EndpointOptions<Sources>, tags: TagSpace) {
+  constructor({ dialect: factory, sources, ...options }: EndpointOptions<Sources>, tags: TagSpace) {
     super();
-    const options = settings;
     this.options = options;
     this.limits = resolveLimits(options.limits);
     this.log = options.log ?? silentLog;
