@@ -6,66 +6,54 @@ import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-/**
- * Dialect -> server imports that exist today. A dialect should depend only on a leaf contract
- * module, never on the server; each entry here is to be removed by the dialect-contract refactor
- * (issue 12). The list may only shrink: any other dialect file importing lib/server fails.
- * Keys are dialect files, values the lib/server modules each may still import.
- */
-const dialectServerImportsToRemove = {
-  // to be removed by the dialect-contract refactor, issue 12
-  'lib/dialects/dialect.ts': ['auth.ts', 'session.ts'],
-  // to be removed by the dialect-contract refactor, issue 12
-  'lib/dialects/evok/evok-dialect.ts': ['frame.ts', 'session.ts'],
-  // to be removed by the dialect-contract refactor, issue 12
-  'lib/dialects/evok/rest.ts': ['auth.ts'],
-  // to be removed by the dialect-contract refactor, issue 12
-  'lib/dialects/opcua-gateway/gateway-dialect.ts': ['session.ts'],
-  // to be removed by the dialect-contract refactor, issue 12
-  'lib/dialects/opcua-server/monitor-registry.ts': ['session.ts'],
-  // to be removed by the dialect-contract refactor, issue 12
-  'lib/dialects/opcua-server/opcua-server-dialect.ts': ['frame.ts', 'session.ts'],
-  // to be removed by the dialect-contract refactor, issue 12
-  'lib/dialects/winccoa/dp-connect.ts': ['frame.ts'],
-  // to be removed by the dialect-contract refactor, issue 12
-  'lib/dialects/winccoa/winccoa-dialect.ts': ['auth.ts', 'session.ts'],
-  // to be removed by the dialect-contract refactor, issue 12
-  'lib/dialects/zato/zato-credentials.ts': ['auth.ts'],
-  // to be removed by the dialect-contract refactor, issue 12
-  'lib/dialects/zato/zato-dialect.ts': ['session.ts'],
-};
+/** The dialect folders of lib/dialects; each is reached from outside only through its index.ts. */
+const dialectFolders = ['evok', 'opcua-gateway', 'opcua-server', 'raw', 'winccoa', 'zato'];
 
-/** The layers of lib/: what each folder must not import. `serverExcept` is the allow-list above. */
-function layerZones(serverExcept = []) {
-  return [
-    { target: './lib', from: './nodes', message: 'lib/ knows nothing of Node-RED: nodes/ adapts lib/, never the reverse.' },
-    {
-      target: './lib/dialects',
-      from: './lib/server',
-      except: serverExcept.map((file) => `./${file}`),
-      message: 'Dialects must not import the server.',
-    },
-    {
-      target: './lib/tags',
-      from: './lib',
-      except: ['./tags', './util'],
-      message: 'lib/tags is a lower layer: it may import only lib/util.',
-    },
-    { target: './lib/util', from: './lib', except: ['./util'], message: 'lib/util imports nothing else of lib/.' },
-    {
-      target: './lib/zato',
-      from: './lib',
-      except: ['./zato', './util'],
-      message: 'lib/zato is the Zato wire format shared by the client and the dialect: it may import only lib/util.',
-    },
-    { target: './lib/dialects', from: './lib/client', message: 'Dialects do not import the outgoing client: shared wire formats live below both (lib/zato).' },
-    {
-      target: './lib/client',
-      from: ['./lib/server', './lib/dialects'],
-      message: 'The outgoing client is a connection: it imports no server or dialect.',
-    },
-  ];
-}
+/** Outside a dialect folder, only its entry point may be imported: its other files are its own business. */
+const dialectEntryZones = dialectFolders.map((dialect) => ({
+  target: ['./lib/!(dialects)/**', './lib/dialects/*.ts', `./lib/dialects/!(${dialect})/**`, './nodes/**'],
+  from: `./lib/dialects/${dialect}`,
+  except: ['./index.ts'],
+  message: `Import the ${dialect} dialect through lib/dialects/${dialect}/index.ts.`,
+}));
+
+/** The layers of lib/: what each folder must not import. */
+const layerZones = [
+  { target: './lib', from: './nodes', message: 'lib/ knows nothing of Node-RED: nodes/ adapts lib/, never the reverse.' },
+  { target: './lib/dialects', from: './lib/server', message: 'Dialects must not import the server: they know it only through lib/dialects/contract.' },
+  {
+    target: './lib/server',
+    from: './lib/dialects',
+    except: ['./contract'],
+    message: 'The server knows dialects only through lib/dialects/contract; the caller hands it a DialectFactory.',
+  },
+  {
+    target: './lib/dialects/contract',
+    from: './lib',
+    except: ['./tags', './util', './dialects/contract'],
+    message: 'The dialect contract is a leaf: it may import only lib/tags and lib/util (never the server or a dialect).',
+  },
+  {
+    target: './lib/tags',
+    from: './lib',
+    except: ['./tags', './util'],
+    message: 'lib/tags is a lower layer: it may import only lib/util.',
+  },
+  { target: './lib/util', from: './lib', except: ['./util'], message: 'lib/util imports nothing else of lib/.' },
+  {
+    target: './lib/zato',
+    from: './lib',
+    except: ['./zato', './util'],
+    message: 'lib/zato is the Zato wire format shared by the client and the dialect: it may import only lib/util.',
+  },
+  { target: './lib/dialects', from: './lib/client', message: 'Dialects do not import the outgoing client: shared wire formats live below both (lib/zato).' },
+  {
+    target: './lib/client',
+    from: ['./lib/server', './lib/dialects'],
+    message: 'The outgoing client is a connection: it imports no server or dialect.',
+  },
+  ...dialectEntryZones,
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'demo/user-dir/**', 'demo/cluster/**', '.bench-results/**', 'test/seeds/**'] },
@@ -127,8 +115,12 @@ export default tseslint.config(
     files: ['lib/**/*.ts'],
     rules: {
       'import-x/no-cycle': 'error',
-      'import-x/no-restricted-paths': ['error', { zones: layerZones() }],
+      'import-x/no-restricted-paths': ['error', { zones: layerZones }],
     },
+  },
+  {
+    files: ['nodes/**/*.ts'],
+    rules: { 'import-x/no-restricted-paths': ['error', { zones: dialectEntryZones }] },
   },
   {
     // The OPC UA JSON codec is mutually recursive (a Variant holds DataValues and ExtensionObjects, which hold
@@ -140,8 +132,4 @@ export default tseslint.config(
     ],
     rules: { 'import-x/no-cycle': 'off' },
   },
-  ...Object.entries(dialectServerImportsToRemove).map(([file, serverModules]) => ({
-    files: [file],
-    rules: { 'import-x/no-restricted-paths': ['error', { zones: layerZones(serverModules) }] },
-  })),
 );

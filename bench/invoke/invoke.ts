@@ -17,6 +17,7 @@ import { BareWsPair } from './bare-ws';
 import { measure, type Measurement } from './measure';
 import { writeBenchResult, type BenchRow } from '../support/result';
 import { readExample } from '../../test/support/examples';
+import { createZatoDialect } from '../../lib/dialects/zato';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const catchNode = require('@node-red/nodes/core/common/25-catch.js') as NodeInitializer;
@@ -60,7 +61,7 @@ async function nodeRedPath(): Promise<{ invoke(index: number): Promise<void>; st
 }
 
 async function libraryPath(): Promise<{ invoke(): Promise<void>; stop(): Promise<void> }> {
-  const endpoint = new GatewayEndpoint({ id: 'bench', listen: { kind: 'port', host: '127.0.0.1', port: 0 }, dialect: 'zato', limits: { maxInFlight: 1000 } }, new TagSpace({ historySize: 1 }));
+  const endpoint = new GatewayEndpoint({ id: 'bench', listen: { kind: 'port', host: '127.0.0.1', port: 0 }, dialect: createZatoDialect, limits: { maxInFlight: 1000 } }, new TagSpace({ historySize: 1 }));
   endpoint.hooks.register({
     events: ['MESSAGE'],
     mode: 'handle',

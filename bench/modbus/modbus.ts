@@ -13,6 +13,7 @@ import { GatewayEndpoint } from '../../lib/server';
 import { TagSpace } from '../../lib/tags';
 import { percentile } from '../support/percentile';
 import { writeBenchResult } from '../support/result';
+import { createEvokDialect } from '../../lib/dialects/evok';
 
 const RUN_MS = Number(process.env.BENCH_MS ?? 3000);
 const CLIENTS = 50;
@@ -86,7 +87,7 @@ async function changeLatency(sim: NeuronSimulator, port: number, units: UnitConf
   const gateway = new ModbusGateway({ line: { transport: { kind: 'tcp', host: '127.0.0.1', port }, timeoutMs: 1000 }, units, pollIntervalMs });
   gateway.start();
   await new Promise((done) => setTimeout(done, 300));
-  const endpoint = new GatewayEndpoint({ id: 'bench', listen: { kind: 'port', host: '127.0.0.1', port: 0 }, dialect: 'evok', sources: { modbus: gateway }, limits: { maxClients: clients + 10 } }, new TagSpace());
+  const endpoint = new GatewayEndpoint({ id: 'bench', listen: { kind: 'port', host: '127.0.0.1', port: 0 }, dialect: createEvokDialect, sources: { modbus: gateway }, limits: { maxClients: clients + 10 } }, new TagSpace());
   await endpoint.start();
   const sockets: WebSocket[] = [];
   let waiting = 0;

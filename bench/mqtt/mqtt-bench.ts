@@ -18,6 +18,7 @@ import { MqttBridge } from '../../lib/mqtt';
 import { GatewayEndpoint } from '../../lib/server';
 import { TagSpace } from '../../lib/tags';
 import { startBroker } from '../../test/support/mosquitto';
+import { createWinccoaDialect } from '../../lib/dialects/winccoa';
 
 const clientCount = Number(process.env.BENCH_CLIENTS ?? 10);
 const changes = Number(process.env.BENCH_CHANGES ?? 5000);
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
   const space = new TagSpace({ historySize: 10 });
   const bridge = new MqttBridge(space, { url: broker.url, clientId: 'bench-b', prefix: PREFIX, direction: 'import', import: 'Bench_*' });
   bridge.start();
-  const endpoint = new GatewayEndpoint({ id: 'bench', listen: { kind: 'port', host: '127.0.0.1', port: 0 }, dialect: 'winccoa', limits: { maxClients: clientCount + 10 } }, space);
+  const endpoint = new GatewayEndpoint({ id: 'bench', listen: { kind: 'port', host: '127.0.0.1', port: 0 }, dialect: createWinccoaDialect, limits: { maxClients: clientCount + 10 } }, space);
   await endpoint.start();
   const sockets = await Promise.all(Array.from({ length: clientCount }, () => new Promise<WebSocket>((resolve, reject) => {
     const ws = new WebSocket(`ws://127.0.0.1:${endpoint.port ?? 0}/winccoa`);

@@ -19,6 +19,7 @@ import { GatewayClient } from '../../test/support/gateway-client';
 import { startOpcuaTestServer } from '../../test/support/opcua-test-server';
 import { median, percentile } from '../support/percentile';
 import { writeBenchResult } from '../support/result';
+import { createOpcuaGatewayDialect } from '../../lib/dialects/opcua-gateway';
 
 const [reads, inFlight, rounds] = [2000, 8, 5].map((fallback, index) => {
   const value = Number(process.argv[2 + index]);
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
   const endpoint = new GatewayEndpoint({
     id: 'bench',
     listen: { kind: 'port', host: '127.0.0.1', port: 0 },
-    dialect: 'opcua-gateway',
+    dialect: createOpcuaGatewayDialect,
     dialectOptions: { gatewayEndpoints: opcua.endpointUrl, gatewayPkiFolder: path.join(os.tmpdir(), 'ws-gateway-opcua-gateway-tests', 'gateway-pki') },
     limits: { maxInFlight: 64, pingIntervalMs: 0 },
   }, new TagSpace({ historySize: 1 }));

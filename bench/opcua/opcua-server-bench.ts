@@ -19,9 +19,10 @@ import { startOpcuaDemoServer, DEMO_NAMESPACE_URI } from '../../demo/opcua/demo-
 import { OpcuaEndpoint, type OpcuaVariable } from '../../lib/opcua';
 import { GatewayEndpoint } from '../../lib/server';
 import { TagSpace } from '../../lib/tags';
-import '../../lib/dialects/registry';
 import { percentile } from '../support/percentile';
 import { writeBenchResult } from '../support/result';
+import { createOpcuaGatewayDialect } from '../../lib/dialects/opcua-gateway';
+import { createOpcuaServerDialect } from '../../lib/dialects/opcua-server';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
@@ -93,7 +94,7 @@ async function main(): Promise<void> {
   });
   opcua.start();
   const gateway = new GatewayEndpoint({
-    id: 'bench', listen: { kind: 'port', host: '127.0.0.1', port: 0 }, dialect: 'opcua-server', sources: { opcua },
+    id: 'bench', listen: { kind: 'port', host: '127.0.0.1', port: 0 }, dialect: createOpcuaServerDialect, sources: { opcua },
     // Each client starts every variable at once: allow that many requests in flight.
     limits: { maxClients: CLIENTS + 10, maxInFlight: VARIABLES + 10, outboundBudgetBytes: 16 * 1024 * 1024 },
   }, new TagSpace());
@@ -213,7 +214,7 @@ async function main(): Promise<void> {
   // opcua-gateway (8082): 50 clients, each logging in (its own OPC UA session, as the gateway is meant to
   // work), creating a subscription and one monitored item per variable.
   const gatewayDialect = new GatewayEndpoint({
-    id: 'bench-gw', listen: { kind: 'port', host: '127.0.0.1', port: 0 }, dialect: 'opcua-gateway',
+    id: 'bench-gw', listen: { kind: 'port', host: '127.0.0.1', port: 0 }, dialect: createOpcuaGatewayDialect,
     dialectOptions: { gatewayEndpoints: demo.endpointUrl, gatewayPkiFolder: pki, gatewayMaxSessions: 2 },
     limits: { maxClients: CLIENTS + 10, maxInFlight: 16, outboundBudgetBytes: 16 * 1024 * 1024 },
   }, new TagSpace());

@@ -15,6 +15,8 @@ import { GatewayEndpoint } from '../../lib/server';
 import { FlowTagSource, TagSpace } from '../../lib/tags';
 import { median } from '../support/percentile';
 import { writeBenchResult } from '../support/result';
+import { createRawDialect } from '../../lib/dialects/raw';
+import { createWinccoaDialect } from '../../lib/dialects/winccoa';
 
 const clientCount = Number(process.env.BENCH_CLIENTS ?? 50);
 const changes = Number(process.env.BENCH_CHANGES ?? 2000);
@@ -28,7 +30,7 @@ async function main(): Promise<void> {
   const flow = new FlowTagSource();
   tags.addSource(flow);
   flow.publish(tag, 0);
-  const endpoint = new GatewayEndpoint({ id: 'bench', listen: { kind: 'port', host: '127.0.0.1', port: 0 }, dialect: 'winccoa', limits: { maxClients: clientCount + 10 } }, tags);
+  const endpoint = new GatewayEndpoint({ id: 'bench', listen: { kind: 'port', host: '127.0.0.1', port: 0 }, dialect: createWinccoaDialect, limits: { maxClients: clientCount + 10 } }, tags);
   await endpoint.start();
   const url = `ws://127.0.0.1:${endpoint.port ?? 0}/winccoa`;
 
@@ -84,7 +86,7 @@ async function tagSpaceFanout(tags: TagSpace, flow: FlowTagSource): Promise<numb
  * carrying frames the size of a hotlink, received and parsed by the clients the same way.
  */
 async function broadcastFanout(tags: TagSpace): Promise<number> {
-  const endpoint = new GatewayEndpoint({ id: 'bench-broadcast', listen: { kind: 'port', host: '127.0.0.1', port: 0 }, dialect: 'raw', limits: { maxClients: clientCount + 10 } }, tags);
+  const endpoint = new GatewayEndpoint({ id: 'bench-broadcast', listen: { kind: 'port', host: '127.0.0.1', port: 0 }, dialect: createRawDialect, limits: { maxClients: clientCount + 10 } }, tags);
   await endpoint.start();
   const sockets = await Promise.all(Array.from({ length: clientCount }, () => openSocket(`ws://127.0.0.1:${endpoint.port ?? 0}/`)));
   let received = 0;

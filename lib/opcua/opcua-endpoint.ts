@@ -37,10 +37,3 @@ export class OpcuaEndpoint {
     return this.connection.close();
   }
 }
-
-declare module '../dialects/dialect' {
-  interface DialectSources {
-    /** The ws-gateway-opcua node a ws-gateway-server refers to (field `opcua`). */
-    opcua?: OpcuaEndpoint;
-  }
-}

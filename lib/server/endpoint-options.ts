@@ -1,10 +1,13 @@
 import type { IncomingMessage, Server } from 'node:http';
-import type { DialectSources } from '../dialects/dialect';
-import type { AuthPolicy } from './auth';
+import { defaultDialectLimits, type AuthPolicy, type DialectFactory, type DialectLimits } from '../dialects/contract';
 import type { HttpNodeAuth } from './http-node-auth';
-import { DEFAULT_MAX_JSON_DEPTH } from '../util/json-depth';
 
-export interface EndpointLimits {
+/**
+ * Every bound of one endpoint: those the endpoint enforces itself, and those its dialect checks
+ * (DialectLimits: JSON depth, client patterns, client-chosen names), which reach the dialect through
+ * its context.
+ */
+export interface EndpointLimits extends DialectLimits {
   /** Largest frame a client may send; a bigger one closes the client with 1009. */
   maxFrameBytes: number;
   /** Clients at once; the next upgrade is refused with HTTP 503. */
@@ -34,11 +37,6 @@ export interface EndpointLimits {
   pingIntervalMs: number;
   /** After a close frame, how long a client has to answer before its socket is destroyed. */
   closeGraceMs: number;
-  /**
-   * Deepest nesting of arrays and objects a JSON frame (or REST body) may have; deeper ones are refused
-   * with the dialect's own error answer before they are parsed, and the client stays connected.
-   */
-  maxJsonDepth: number;
 }
 
 export const defaultLimits: EndpointLimits = {
@@ -51,7 +49,7 @@ export const defaultLimits: EndpointLimits = {
   overBudgetCloseMs: 10_000,
   pingIntervalMs: 30_000,
   closeGraceMs: 2_000,
-  maxJsonDepth: DEFAULT_MAX_JSON_DEPTH,
+  ...defaultDialectLimits,
 };
 
 export type ListenOn =
@@ -78,15 +76,12 @@ export interface EndpointLogger {
   error(message: string): void;
 }
 
-export interface EndpointOptions {
+/** How an endpoint listens, admits and bounds clients: everything but the dialect it speaks. */
+export interface EndpointSettings {
   /** Names the endpoint in SessionInfo.server (the ws-gateway-server node id). */
   id: string;
   listen: ListenOn;
-  /** Dialect name from lib/dialects/registry. */
-  dialect: string;
   dialectOptions?: Record<string, unknown>;
-  /** Connections (OPC UA, Modbus, ...) the dialect serves. */
-  sources?: DialectSources;
   /** Extra subprotocols accepted besides the dialect's own. */
   subprotocols?: string[];
   auth?: AuthPolicy;
@@ -96,4 +91,11 @@ export interface EndpointOptions {
   origins?: string[];
   limits?: Partial<EndpointLimits>;
   log?: EndpointLogger;
+}
+
+export interface EndpointOptions<Sources extends object = object> extends EndpointSettings {
+  /** Makes the dialect the endpoint speaks (lib/dialects/builtin has the package's own, by name). */
+  dialect: DialectFactory<Sources>;
+  /** Connections (OPC UA, Modbus, ...) the dialect serves, handed to it as they are. */
+  sources?: Partial<NoInfer<Sources>>;
 }

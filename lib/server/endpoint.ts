@@ -4,15 +4,15 @@ import https = require('node:https');
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import WebSocket = require('ws');
-import type { Dialect, DialectError, DialectMessage, OutgoingFrame, ReplyContext } from '../dialects/dialect';
-import { dialectFactory } from '../dialects/registry';
+import {
+  authenticate, CloseCode, frameMessage,
+  type AuthPolicy, type Dialect, type DialectError, type DialectMessage, type DialectSession, type OutgoingFrame, type ReplyContext, type SessionInfo,
+} from '../dialects/contract';
 import type { TagSpace } from '../tags';
-import { authenticate, type AuthPolicy } from './auth';
-import { defaultLimits, type EndpointLimits, type EndpointLogger, type EndpointOptions, type VerifyClient, type VerifyClientInfo } from './endpoint-options';
-import { frameMessage } from './frame';
+import { defaultLimits, type EndpointLimits, type EndpointLogger, type EndpointOptions, type EndpointSettings, type VerifyClient, type VerifyClientInfo } from './endpoint-options';
 import { HookBus, type HookDelivery } from './hooks';
 import { passesHttpNodeAuth } from './http-node-auth';
-import { ClientSession, CloseCode, type SessionInfo } from './session';
+import { ClientSession } from './session';
 import { normalisePath, routeUpgrades } from './upgrade-router';
 import { messageOf } from '../util/errors';
 import { clip, LogLimiter } from '../util/log-limit';
@@ -36,8 +36,10 @@ type Verdict = { accept: true; user?: string } | { accept: false; status: number
  * One WebSocket endpoint: where clients connect (a path of an existing HTTP server or its own port),
  * who may connect, the limits that protect the process, and the dialect that speaks to the clients.
  * Flows reach in through `hooks` (ws-gateway-in) and `reply` / `broadcast` (ws-gateway-out).
+ * The endpoint knows no dialect by name: the caller hands it a DialectFactory and the sources of
+ * type `Sources` that factory reads (options.dialect, options.sources).
  */
-export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
+export class GatewayEndpoint<Sources extends object = object> extends EventEmitter<EndpointEvents> {
   readonly hooks = new HookBus();
   readonly limits: EndpointLimits;
   private readonly dialect: Dialect;
@@ -58,17 +60,23 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
   private nextSessionNumber = 1;
   private closing = false;
 
-  constructor(private readonly options: EndpointOptions, tags: TagSpace) {
+  /**
+   * The options but the dialect and its sources: only the constructor reads those, so the type of a
+   * built endpoint does not depend on what its dialect was given.
+   */
+  private readonly options: EndpointSettings;
+
+  constructor({ dialect: factory, sources, ...options }: EndpointOptions<Sources>, tags: TagSpace) {
     super();
+    this.options = options;
     this.limits = resolveLimits(options.limits);
     this.log = options.log ?? silentLog;
     this.clientLog = new LogLimiter(this.log);
     this.auth = options.auth ?? { kind: 'none' };
-    const factory = dialectFactory(options.dialect);
-    if (!factory) throw new Error(`unknown dialect ${options.dialect}`);
+    const { maxJsonDepth, patterns, maxAliasLength } = this.limits;
     this.dialect = factory({
       tags,
-      sources: options.sources ?? {},
+      sources: sources ?? {},
       auth: this.auth,
       log: {
         warn: (text) => this.log.warn(clip(text, LOG_LINE_LIMIT)),
@@ -77,7 +85,7 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
       },
       broadcast: (frame, key) => this.broadcastFrame(frameMessage(frame), key),
       options: options.dialectOptions ?? {},
-      maxJsonDepth: this.limits.maxJsonDepth,
+      limits: Object.freeze({ maxJsonDepth, patterns, maxAliasLength }),
       connected: (session) => this.announce(session),
     });
     // A dialect whose clients inflate frames (Zato's \uXXXX escapes) brings its own default frame limit.
@@ -264,7 +272,10 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
     this.sessions.set(session.id, session);
     this.emit('clients', this.sessions.size);
 
-    ws.on('pong', () => { session.awaitingPong = false; });
+    ws.on('pong', () => {
+      session.awaitingPong = false;
+      if (this.dialect.pong) this.safely(session, () => this.dialect.pong?.(session));
+    });
     ws.on('error', (error) => {
       // 1009 (frame too big) and protocol errors arrive here; ws closes the socket itself.
       this.closeNotes.set(session, error.message);
@@ -293,8 +304,11 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
   }
 
   /** CONNECT to flows, once per session, and only while the client is still there and not being refused. */
-  private announce(session: ClientSession): void {
-    if (this.announced.has(session) || session.closeSent !== undefined || !session.isOpen || !this.sessions.has(session.id)) return;
+  private announce(client: DialectSession): void {
+    // The dialect names the client by the contract's view of it; only this endpoint's own sessions count.
+    const session = this.sessions.get(client.id);
+    if (session === undefined || session !== client) return;
+    if (this.announced.has(session) || session.closeSent !== undefined || !session.isOpen) return;
     this.announced.add(session);
     this.hooks.dispatch({ hook: 'CONNECT', session: session.info, payload: {} });
   }
@@ -376,12 +390,12 @@ export class GatewayEndpoint extends EventEmitter<EndpointEvents> {
     }
   }
 
-  private clientLabel(session: ClientSession): string {
+  private clientLabel(session: DialectSession): string {
     return `client ${session.info.remote} on ${this.describe()}`;
   }
 
   /** Logs an event about one client; `text` must already have its client-controlled parts clipped. */
-  private warnAbout(session: ClientSession, reason: string, text: string): void {
+  private warnAbout(session: DialectSession, reason: string, text: string): void {
     const label = this.clientLabel(session);
     this.clientLog.note('warn', label, reason, `${label}: ${clip(text, LOG_LINE_LIMIT)}`);
   }

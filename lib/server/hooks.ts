@@ -1,6 +1,5 @@
-import type { DialectMessage } from '../dialects/dialect';
+import type { DialectMessage, SessionInfo } from '../dialects/contract';
 import { compilePattern, type NameMatcher } from '../tags/tag-pattern';
-import type { SessionInfo } from './session';
 
 export type HookEvent = 'CONNECT' | 'MESSAGE' | 'CLOSE' | 'ERROR';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import bcrypt from 'bcryptjs';
-import { presentedCredentials, secretsEqual } from './auth';
+import { presentedCredentials, secretsEqual } from '../dialects/contract';
 
 /**
  * Node-RED's `httpNodeAuth` setting: `{user, pass}` with a bcrypt (or legacy 32-character MD5) hash,

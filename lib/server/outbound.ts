@@ -99,6 +99,22 @@ export class Outbound {
     return true;
   }
 
+  /**
+   * Writes one last frame (when given) and calls `then` once the socket has taken it, or at once when
+   * nothing can be written; nothing goes out after it, waiting frames are discarded. For a client that
+   * is dropped without a closing handshake.
+   */
+  finish(frame: Buffer | undefined, then: () => void): void {
+    const writable = !this.closed && !this.socket.destroyed;
+    this.shutdown();
+    if (!writable || frame === undefined) {
+      then();
+      return;
+    }
+    corkUntilTurnEnds(this.socket);
+    this.socket.write(frame, () => then());
+  }
+
   /** Nothing more goes out: waiting frames are discarded and later writes ignored. */
   shutdown(): void {
     if (this.closed) return;

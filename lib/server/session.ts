@@ -1,51 +1,19 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket = require('ws');
-import type { OutgoingFrame } from '../dialects/dialect';
-import { frameMessage } from './frame';
+import { CloseCode, frameMessage, type DialectSession, type OutgoingFrame, type SessionInfo, type UpgradeRequest } from '../dialects/contract';
 import { Outbound, type OutboundOptions } from './outbound';
 import { RequestQueue, type RequestQueueLimits } from './request-queue';
 
 /** Why the session stopped reading its client: too much waits for it, or its requests queue is full. */
 export type ReadPause = 'outbound' | 'requests';
 
-/** What flows and dialects may know about a client; passed through msg._session unchanged. */
-export interface SessionInfo {
-  id: string;
-  /** Id of the endpoint (the ws-gateway-server node) the client is connected to. */
-  server: string;
-  /** The authenticated user name, when the endpoint authenticates. */
-  user?: string;
-  /** Remote address and port, for logs and filters. */
-  remote: string;
-  /** The negotiated subprotocol, '' when none. */
-  protocol: string;
-}
-
-/**
- * The upgrade request as a dialect may need it (its own authentication, query options). It may hold
- * credentials: never log it.
- */
-export interface UpgradeRequest {
-  url: string;
-  headers: IncomingHttpHeaders;
-}
-
-/** Close codes the endpoint uses, named for logs and tests. */
-export const CloseCode = {
-  normal: 1000,
-  goingAway: 1001,
-  policyViolation: 1008,
-  messageTooBig: 1009,
-  internalError: 1011,
-} as const;
-
 /**
  * One connected client. Everything sent to it goes through its Outbound (budget, conflation, one flush
  * per turn); `ws` only reads frames, answers pings and runs the closing handshake. Reading stops while
  * the client is over its outbound budget or its request queue is full (back-pressure through TCP).
+ * Dialects see it as a DialectSession: no socket, no queue, only the outbound path.
  */
-export class ClientSession {
+export class ClientSession implements DialectSession {
   private currentInfo: SessionInfo;
   /** Requests the dialect works on for this client, and those waiting for a slot. */
   readonly requests: RequestQueue;
@@ -149,6 +117,17 @@ export class ClientSession {
     this.readPauses.clear();
     this.socket.resume();
     if (!this.terminateTimer) this.terminateTimer = setTimeout(() => this.socket.terminate(), this.closeGraceMs);
+  }
+
+  /**
+   * Writes `lastMessage` through the outbound path, then destroys the socket once it has gone out: no
+   * closing handshake, the client sees 1006. Waiting notifications are discarded.
+   */
+  drop(lastMessage?: OutgoingFrame): void {
+    if (!this.isOpen || this.closing) return;
+    this.closing = true;
+    const frame = lastMessage === undefined ? undefined : frameMessage(lastMessage);
+    this.outbound.finish(frame, () => this.socket.terminate());
   }
 
   private pauseReading(reason: ReadPause, pause: boolean): void {

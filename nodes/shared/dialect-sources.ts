@@ -1,6 +1,6 @@
 import type { NodeAPI, NodeStatus } from 'node-red';
-import type { DialectSources } from '../../lib/dialects/dialect';
-import type { HttpHandler } from '../../lib/dialects/evok/sources';
+import type { BuiltinSources } from '../../lib/dialects/builtin';
+import type { HttpHandler } from '../../lib/dialects/evok';
 import type { OpcuaConnection } from '../../lib/opcua';
 import type { ModbusConfigNode } from '../ws-gateway-modbus/modbus-node';
 import type { OpcuaConfigNode } from '../ws-gateway-opcua/opcua-node';
@@ -15,8 +15,8 @@ export interface SourceReferences {
  * Finds the connections (ws-gateway-opcua, ws-gateway-modbus, ...) a server node refers to and hands
  * them to its dialect. Each data-area node adds its own lines here.
  */
-export function resolveDialectSources(RED: NodeAPI, config: SourceReferences): DialectSources {
-  const sources: DialectSources = {};
+export function resolveDialectSources(RED: NodeAPI, config: SourceReferences): Partial<BuiltinSources> {
+  const sources: Partial<BuiltinSources> = {};
   const modbus = modbusNode(RED, config);
   if (modbus?.gateway) sources.modbus = modbus.gateway;
   // EVOK clients mix the WebSocket with REST on the same root: Node-RED's httpNode serves it.

@@ -1,5 +1,5 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
-import type { ReplyContext } from '../../lib/dialects/dialect';
+import type { ReplyContext } from '../../lib/dialects/contract';
 import { SessionClosedError } from '../../lib/server';
 import { runtimeTags, type TagSettings } from '../shared/runtime-tags';
 import type { GatewayServerNode } from '../shared/server-node';

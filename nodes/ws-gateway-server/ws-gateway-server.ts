@@ -3,7 +3,7 @@ import path = require('node:path');
 import type { Server } from 'node:http';
 import type { NodeAPI, NodeDef } from 'node-red';
 import { defaultLimits, GatewayEndpoint, PathTakenError, isHttpNodeAuth, parseUserList, type AuthPolicy, type EndpointOptions, type ListenOn, type VerifyClient } from '../../lib/server';
-import { dialectFactory } from '../../lib/dialects/registry';
+import { builtinDialect, type BuiltinSources } from '../../lib/dialects/builtin';
 import { resolveDialectSources, resolveStatusSources } from '../shared/dialect-sources';
 import { runtimeTags, type TagSettings } from '../shared/runtime-tags';
 import { forwardSourceProblems } from '../shared/source-status';
@@ -79,12 +79,13 @@ export = function registerGatewayServer(RED: NodeAPI): void {
     };
 
     try {
-      if (!dialectFactory(node.dialect)) throw new Error(RED._('ws-gateway-server.errors.unknown-dialect', { dialect: node.dialect }));
+      const dialect = builtinDialect(node.dialect);
+      if (!dialect) throw new Error(RED._('ws-gateway-server.errors.unknown-dialect', { dialect: node.dialect }));
       const listen = listenOn(config, node.credentials, settings, RED.server as unknown as Server);
-      const options: EndpointOptions = {
+      const options: EndpointOptions<BuiltinSources> = {
         id: node.id,
         listen,
-        dialect: node.dialect,
+        dialect,
         // Every field of the node reaches the dialect, so a dialect's own options need no plumbing here.
         dialectOptions: { ...config, gatewayPkiFolder: gatewayPkiFolder(config, settings) },
         sources: resolveDialectSources(RED, config),

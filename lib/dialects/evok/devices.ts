@@ -8,12 +8,6 @@ export type DeviceObject = Record<string, unknown>;
 const PWM_CLOCK_HZ = 48_000_000;
 const aliasPattern = /^[A-Za-z0-9._-]+$/;
 /**
- * Longest alias a client may set. EVOK itself has none; aliases live in memory, travel in every event of
- * their device and are compared on each lookup, so one client must not make them arbitrarily long.
- */
-export const maxAliasLength = 64;
-
-/**
  * The EVOK view of a Modbus gateway's circuits: finds devices by `dev` + circuit or alias, keeps the
  * state EVOK holds in memory (aliases, counter modes, pending output timeouts) and turns circuits into
  * the device objects of a shape. Shared by the WebSocket dialect and the REST routes of one server.
@@ -31,7 +25,11 @@ export class EvokDevices {
   /** Where failures nobody waits for (an output's timeout write) are reported. */
   report: (text: string) => void = () => {};
 
-  constructor(readonly gateway: ModbusGateway | undefined, readonly shape: EvokShape) {
+  /**
+   * `maxAliasLength` (DialectLimits) bounds the aliases clients set: EVOK itself has none, but aliases live
+   * in memory, travel in every event of their device and are compared on each lookup.
+   */
+  constructor(readonly gateway: ModbusGateway | undefined, readonly shape: EvokShape, private readonly maxAliasLength: number) {
     const circuits = gateway?.circuits() ?? [];
     this.ordered = [...circuits].sort((a, b) => kindOrder.indexOf(a.kind) - kindOrder.indexOf(b.kind) || a.unit - b.unit || a.index - b.index || a.id.localeCompare(b.id));
     for (const circuit of circuits) if (circuit.alias && !this.aliases.has(circuit.alias)) this.setAlias(circuit, circuit.alias);
@@ -57,7 +55,7 @@ export class EvokDevices {
   /** Checks an alias without setting it: characters, uniqueness. */
   aliasProblem(circuit: Circuit, alias: string): string | undefined {
     if (alias === '') return undefined;
-    if (alias.length > maxAliasLength) return `alias of ${alias.length} characters is longer than ${maxAliasLength}`;
+    if (alias.length > this.maxAliasLength) return `alias of ${alias.length} characters is longer than ${this.maxAliasLength}`;
     if (!aliasPattern.test(alias)) return `alias ${JSON.stringify(alias)} may hold only letters, digits, '.', '_' and '-'`;
     const owner = this.aliases.get(alias);
     if (owner && owner !== circuit) return `alias ${alias} is already used by ${owner.kind} ${owner.id}`;

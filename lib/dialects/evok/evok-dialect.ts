@@ -1,16 +1,14 @@
 import type { Circuit, CycleChanges } from '../../modbus';
-import { frameMessage } from '../../server/frame';
-import type { ClientSession } from '../../server/session';
-import type { DecodeResult, Dialect, DialectContext, DialectError, DialectMessage, OutgoingFrame } from '../dialect';
+import { frameMessage, type DialectSession, type DecodeResult, type Dialect, type DialectContext, type DialectError, type DialectMessage, type OutgoingFrame } from '../contract';
 import { planSet, runPlan, SetFailure, type SetPlan } from './commands';
 import { EvokDevices } from './devices';
 import { filterKey, parseFilter, passes, type DeviceFilter, type EvokShape } from './names';
 import { pyJson } from './py-json';
 import { createRestHandler } from './rest';
-import './sources';
+import type { EvokSources } from './sources';
 import { allObjects, isSystemDev, planRunSet, systemObject, type SystemDev } from './system-devices';
 import { valueProblem } from '../../tags';
-import { depthLimitOf, jsonDepthExceeds, tooDeepMessage } from '../../util/json-depth';
+import { jsonDepthExceeds, tooDeepMessage } from '../../util/json-depth';
 import { messageOf } from '../../util/errors';
 
 /** A refused frame, with the request it came in (when it parsed) for the opt-in error frame. */
@@ -46,14 +44,14 @@ type Decoded =
  * once per distinct filter. Bad frames are dropped as EVOK does, reported to ws-gateway-in ERROR hooks,
  * and answered with an error frame only when the server's `evokErrors` option is on.
  */
-export function createEvokDialect(context: DialectContext): Dialect {
+export function createEvokDialect(context: DialectContext<EvokSources>): Dialect {
   const shape = parseShape(context.options.evokShapes);
   const errorFrames = isOn(context.options.evokErrors);
   const registerEvents = isOn(context.options.registerEvents);
   const gateway = context.sources.modbus;
-  const devices = new EvokDevices(gateway, shape);
+  const devices = new EvokDevices(gateway, shape, context.limits.maxAliasLength);
   devices.report = (text) => context.log.warn(`evok: ${text}`);
-  const filters = new Map<ClientSession, DeviceFilter>();
+  const filters = new Map<DialectSession, DeviceFilter>();
   const decodedOf = new WeakMap<DialectMessage, Decoded>();
   const changedByUnit = new Map<number, Set<Circuit>>();
 
@@ -98,7 +96,7 @@ export function createEvokDialect(context: DialectContext): Dialect {
 
   gateway?.on('changes', onChanges);
   gateway?.on('cycle', onCycle);
-  const maxDepth = depthLimitOf(context);
+  const maxDepth = context.limits.maxJsonDepth;
   const maxValueBytes = context.tags.maxValueBytes;
   const rest = createRestHandler(devices, restRoot(context.options.path), context.auth, (text) => context.log.warn(text), { maxDepth, maxValueBytes });
   const unmount = context.sources.evokHttp?.mount(rest);

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Circuit } from '../../modbus';
-import { authenticate, type AuthPolicy } from '../../server/auth';
+import { authenticate, type AuthPolicy } from '../contract';
 import { planSet, runPlan, SetFailure } from './commands';
 import type { DeviceObject, EvokDevices } from './devices';
 import { kindsOfDev } from './names';

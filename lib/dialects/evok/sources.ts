@@ -9,11 +9,10 @@ export interface EvokHttpRoutes {
   mount(handler: HttpHandler): () => void;
 }
 
-declare module '../dialect' {
-  interface DialectSources {
-    /** The ws-gateway-modbus connection whose circuits an evok server serves. */
-    modbus?: ModbusGateway;
-    /** Node-RED's HTTP routes (httpNode), when the server listens on a path of Node-RED's server. */
-    evokHttp?: EvokHttpRoutes;
-  }
+/** The connections an evok endpoint serves; the caller passes them in DialectContext.sources. */
+export interface EvokSources {
+  /** The ws-gateway-modbus connection whose circuits an evok server serves. */
+  modbus: ModbusGateway;
+  /** Node-RED's HTTP routes (httpNode), when the server listens on a path of Node-RED's server. */
+  evokHttp: EvokHttpRoutes;
 }

@@ -1,7 +1,6 @@
 import { MessageSecurityMode, SecurityPolicy, StatusCodes, type StatusCode } from 'node-opcua';
 import { decodeStructure, encodeDataValue, encodeStructure, encodeVariant, JsonDecodeError, jsonFormatFromOptions, type JsonValue } from '../../opcua/json';
-import type { ClientSession } from '../../server/session';
-import type { DecodeResult, Dialect, DialectContext, DialectError, DialectMessage, OutgoingFrame } from '../dialect';
+import type { DecodeResult, Dialect, DialectContext, DialectError, DialectMessage, OutgoingFrame, DialectSession } from '../contract';
 import { AllowedEndpoints } from './allowed-endpoints';
 import { ClientPki, defaultGatewayPkiFolder } from './client-pki';
 import { decodeEnvelope, encodeFailure, encodeNotify, encodeResponse, type Envelope, type GatewayHeader } from './gateway-envelope';
@@ -9,11 +8,12 @@ import { gatewayServices } from './gateway-services';
 import { GatewaySession, ServiceError, type GatewaySessionListener } from './gateway-session';
 import { decodeLogin, LoginError, type LoginOptions } from './login-request';
 import { pkcs1v15DecryptionAllowed, securityRevertFlag } from './security-revert';
+import type { OpcuaGatewaySources } from './sources';
 import { messageOf } from '../../util/errors';
 import { readInteger } from '../../util/options';
 import { clip } from '../../util/log-limit';
 import { valueProblem } from '../../tags';
-import { depthLimitOf, jsonDepthExceeds, tooDeepMessage } from '../../util/json-depth';
+import { jsonDepthExceeds, tooDeepMessage } from '../../util/json-depth';
 
 /** A request refused at decode (nested too deeply) whose header could be read, so the failure names it. */
 interface GatewayRefusal extends DialectError {
@@ -35,7 +35,7 @@ let nextSessionNumber = 1;
  * plus the endpoint of the ws-gateway-opcua node in `sources.opcua`, whose PKI its sessions use), `gatewayPkiFolder` (the gateway's client certificate), `gatewayMaxSessions` (per connection,
  * default 10), `asnegNumbers`, `asnegTimestamps`.
  */
-export function createOpcuaGatewayDialect(context: DialectContext): Dialect {
+export function createOpcuaGatewayDialect(context: DialectContext<OpcuaGatewaySources>): Dialect {
   const format = jsonFormatFromOptions(context.options);
   const allowed = AllowedEndpoints.parse(context.options.gatewayEndpoints);
   const folder = typeof context.options.gatewayPkiFolder === 'string' && context.options.gatewayPkiFolder.trim() ? context.options.gatewayPkiFolder.trim() : defaultGatewayPkiFolder();
@@ -50,7 +50,7 @@ export function createOpcuaGatewayDialect(context: DialectContext): Dialect {
   const sessions = new Map<string, GatewaySession>();
   const envelopes = new WeakMap<DialectMessage, Envelope>();
   const closing = new Set<Promise<void>>();
-  const maxDepth = depthLimitOf(context);
+  const maxDepth = context.limits.maxJsonDepth;
 
   function release(session: GatewaySession): void {
     sessions.delete(session.id);
@@ -59,7 +59,7 @@ export function createOpcuaGatewayDialect(context: DialectContext): Dialect {
     void done.finally(() => closing.delete(done));
   }
 
-  function listenerFor(client: ClientSession, id: string, clientHandle: string): GatewaySessionListener {
+  function listenerFor(client: DialectSession, id: string, clientHandle: string): GatewaySessionListener {
     return {
       status: (status) => { client.send(encodeNotify('GW_SessionStatusNotify', clientHandle, id, { SessionStatus: status })); },
       // Keyed per monitored item: a client too slow to read gets the latest value of each item, not a backlog.
@@ -86,7 +86,7 @@ export function createOpcuaGatewayDialect(context: DialectContext): Dialect {
     return undefined;
   }
 
-  function login(client: ClientSession, header: GatewayHeader, body: JsonValue): void {
+  function login(client: DialectSession, header: GatewayHeader, body: JsonValue): void {
     let options: LoginOptions;
     try {
       options = decodeLogin(body);
@@ -116,12 +116,12 @@ export function createOpcuaGatewayDialect(context: DialectContext): Dialect {
   }
 
   /** Only the connection that logged in may use a session (ASNeG let any connection). */
-  function ownSession(client: ClientSession, sessionId: string): GatewaySession | undefined {
+  function ownSession(client: DialectSession, sessionId: string): GatewaySession | undefined {
     const session = sessions.get(sessionId);
     return session && session.owner === client.id ? session : undefined;
   }
 
-  async function logout(client: ClientSession, header: GatewayHeader): Promise<void> {
+  async function logout(client: DialectSession, header: GatewayHeader): Promise<void> {
     const session = ownSession(client, header.SessionId);
     if (!session) {
       client.send(encodeFailure(header, StatusCodes.BadNotFound, `no session ${header.SessionId} on this connection`));
@@ -132,7 +132,7 @@ export function createOpcuaGatewayDialect(context: DialectContext): Dialect {
     client.send(encodeResponse(header, StatusCodes.Good, ''));
   }
 
-  async function service(client: ClientSession, header: GatewayHeader, body: JsonValue): Promise<void> {
+  async function service(client: DialectSession, header: GatewayHeader, body: JsonValue): Promise<void> {
     const session = ownSession(client, header.SessionId);
     if (!session) {
       client.send(encodeFailure(header, StatusCodes.BadSessionClosed, `no session ${header.SessionId} on this connection`));
@@ -207,7 +207,7 @@ export function createOpcuaGatewayDialect(context: DialectContext): Dialect {
       envelopes.set(message, envelope);
       return { ok: true, messages: [message] };
     },
-    async handle(client: ClientSession, message: DialectMessage): Promise<void> {
+    async handle(client: DialectSession, message: DialectMessage): Promise<void> {
       const envelope = envelopes.get(message);
       if (!envelope) return;
       if (!envelope.ok) {
@@ -237,7 +237,7 @@ export function createOpcuaGatewayDialect(context: DialectContext): Dialect {
       const status = error.code === 'busy' ? StatusCodes.BadTooManyOperations : error.code === 'bad-request' ? StatusCodes.BadInvalidArgument : StatusCodes.BadInternalError;
       return encodeFailure(envelope.header, status, error.message);
     },
-    close(client: ClientSession): void {
+    close(client: DialectSession): void {
       // Closing the WebSocket logs out every session created on it.
       for (const session of [...sessions.values()]) if (session.owner === client.id) release(session);
     },

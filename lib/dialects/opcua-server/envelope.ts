@@ -1,4 +1,4 @@
-import type { DecodeResult, DialectError } from '../dialect';
+import type { DecodeResult, DialectError } from '../contract';
 import type { JsonValue } from '../../opcua/json';
 import { DEFAULT_MAX_JSON_DEPTH, jsonDepthExceeds, tooDeepMessage } from '../../util/json-depth';
 import { isRecord } from '../../util/is-record';

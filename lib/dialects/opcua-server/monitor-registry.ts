@@ -1,5 +1,5 @@
 import type { MonitorHandle } from '../../opcua';
-import type { ClientSession } from '../../server/session';
+import type { DialectSession } from '../contract';
 
 export interface Registration {
   variable: string;
@@ -15,13 +15,13 @@ export interface Registration {
  * same handle never share one, and a connection's registrations end with it.
  */
 export class MonitorRegistry {
-  private readonly bySession = new Map<ClientSession, Map<string, Registration>>();
+  private readonly bySession = new Map<DialectSession, Map<string, Registration>>();
 
-  get(session: ClientSession, handle: string): Registration | undefined {
+  get(session: DialectSession, handle: string): Registration | undefined {
     return this.bySession.get(session)?.get(handle);
   }
 
-  add(session: ClientSession, handle: string, registration: Registration): void {
+  add(session: DialectSession, handle: string, registration: Registration): void {
     let handles = this.bySession.get(session);
     if (!handles) {
       handles = new Map();
@@ -30,7 +30,7 @@ export class MonitorRegistry {
     handles.set(handle, registration);
   }
 
-  remove(session: ClientSession, handle: string): boolean {
+  remove(session: DialectSession, handle: string): boolean {
     const handles = this.bySession.get(session);
     const registration = handles?.get(handle);
     if (!handles || !registration) return false;
@@ -40,7 +40,7 @@ export class MonitorRegistry {
     return true;
   }
 
-  removeSession(session: ClientSession): void {
+  removeSession(session: DialectSession): void {
     for (const registration of this.bySession.get(session)?.values() ?? []) registration.monitor.close();
     this.bySession.delete(session);
   }
@@ -49,7 +49,7 @@ export class MonitorRegistry {
     for (const session of [...this.bySession.keys()]) this.removeSession(session);
   }
 
-  *entries(): Generator<[ClientSession, string, Registration]> {
+  *entries(): Generator<[DialectSession, string, Registration]> {
     for (const [session, handles] of this.bySession) for (const [handle, registration] of handles) yield [session, handle, registration];
   }
 

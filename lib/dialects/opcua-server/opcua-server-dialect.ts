@@ -1,15 +1,13 @@
 import { StatusCodes, type DataValue, type NodeId, type StatusCode } from 'node-opcua';
 import { OpcuaStatusError, statusOf, type OpcuaEndpoint, type OpcuaVariable } from '../../opcua';
-import { frameMessage } from '../../server/frame';
-import type { ClientSession } from '../../server/session';
-import type { Dialect, DialectContext, DialectError, DialectMessage, OutgoingFrame } from '../dialect';
+import { frameMessage, type DialectSession, type Dialect, type DialectContext, type DialectError, type DialectMessage, type OutgoingFrame } from '../contract';
 import { asnegTree, parseAsnegTime, statusName, typeName } from './asneg-text';
 import { decodeRequest, encodeMessage, scalarText, type AsnegRefusal, type AsnegRequest } from './envelope';
 import { valueProblem } from '../../tags';
-import { depthLimitOf } from '../../util/json-depth';
 import { isRecord } from '../../util/is-record';
 import { readInteger } from '../../util/options';
 import { MonitorRegistry } from './monitor-registry';
+import type { OpcuaServerSources } from './sources';
 import { JsonDecodeError, decodeDataValue, encodeDataValue, jsonFormatFromOptions, type JsonValue } from '../../opcua/json';
 
 /** Samples one HISTORICALREAD returns at most unless the server option says otherwise. */
@@ -22,13 +20,13 @@ const DEFAULT_SAMPLING_INTERVAL = 250;
  * HISTORICALREAD (answered; ASNeG never did) and ERROR for unknown types. Variable-level errors go in the
  * body's StatusCode, request-level ones in the header's (docs/protocols/opcua-asneg.md).
  */
-export function createOpcuaServerDialect(context: DialectContext): Dialect {
+export function createOpcuaServerDialect(context: DialectContext<OpcuaServerSources>): Dialect {
   const endpoint: OpcuaEndpoint | undefined = context.sources.opcua;
   // The same JSON of OPC UA values as the gateway, with the server's Numbers and Timestamps options.
   const format = jsonFormatFromOptions(context.options);
   const historyMax = readInteger(context.options.opcuaHistoryMax, { fallback: DEFAULT_HISTORY_MAX, min: 1 });
   const monitors = new MonitorRegistry();
-  const maxDepth = depthLimitOf(context);
+  const maxDepth = context.limits.maxJsonDepth;
   /** Encoded bodies of the last values, so 50 clients of one item cost one encoding. */
   const encodedValues = new WeakMap<DataValue, string>();
   /**
@@ -117,7 +115,7 @@ export function createOpcuaServerDialect(context: DialectContext): Dialect {
     return value;
   }
 
-  async function handle(session: ClientSession, message: DialectMessage): Promise<void> {
+  async function handle(session: DialectSession, message: DialectMessage): Promise<void> {
     const request = message.payload as AsnegRequest;
     const { MessageType: type, ClientHandle: clientHandle } = request.Header;
     const body = request.Body;
@@ -273,7 +271,7 @@ export function createOpcuaServerDialect(context: DialectContext): Dialect {
       const status = refusal.status ?? (error.code === 'busy' ? 'BadTooManyOperations' : error.code === 'internal' ? 'BadInternalError' : 'BadRequestHeaderInvalid');
       return encodeMessage(header.MessageType.replace(/_REQUEST$/, '_RESPONSE'), header.ClientHandle, undefined, status);
     },
-    close(session: ClientSession): void {
+    close(session: DialectSession): void {
       monitors.removeSession(session);
     },
     dispose(): void {

@@ -1,6 +1,6 @@
 import type { TagSubscription } from '../../tags';
-import type { DecodeResult, Dialect, DialectContext, DialectError, OutgoingFrame } from '../dialect';
-import { depthLimitOf, jsonDepthExceeds, tooDeepMessage } from '../../util/json-depth';
+import type { DecodeResult, Dialect, DialectContext, DialectError, OutgoingFrame } from '../contract';
+import { jsonDepthExceeds, tooDeepMessage } from '../../util/json-depth';
 
 /** The frame a raw client receives when a tag under the server's `rawTags` pattern changes. */
 export interface RawTagChange {
@@ -17,7 +17,7 @@ export interface RawTagChange {
  */
 export function createRawDialect(context: DialectContext): Dialect {
   const tagPattern = typeof context.options.rawTags === 'string' ? context.options.rawTags.trim() : '';
-  const maxDepth = depthLimitOf(context);
+  const maxDepth = context.limits.maxJsonDepth;
   let tagSubscription: TagSubscription | undefined;
   if (tagPattern.length > 0) {
     tagSubscription = context.tags.subscribePattern(tagPattern, (topic, value) => {

@@ -1,4 +1,4 @@
-import type { DecodeResult, DialectMessage } from '../dialect';
+import type { DecodeResult, DialectMessage } from '../contract';
 import { toStrictJson } from './lenient-json';
 import { DEFAULT_MAX_JSON_DEPTH, jsonDepthExceeds, tooDeepMessage } from '../../util/json-depth';
 import { messageOf } from '../../util/errors';

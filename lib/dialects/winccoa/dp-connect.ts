@@ -1,7 +1,7 @@
 import type { TagSubscription, TagValue } from '../../tags';
 import { readAvailable, valuesOf } from './dp-get';
 import { distinctTags, type ResolvedElement, type WinccoaEnvironment } from './environment';
-import { frameMessage, frameTextParts } from '../../server/frame';
+import { frameMessage, frameTextParts } from '../contract';
 import type { FramedHotlinkSink, Hotlink } from './hotlink';
 import { encodeResult } from './results';
 

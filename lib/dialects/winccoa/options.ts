@@ -1,4 +1,4 @@
-import type { DialectContext } from '../dialect';
+import type { DialectContext } from '../contract';
 import { parseMapping, type MappingEntry } from './datapoints';
 import type { TimeZoneMode } from './time-format';
 import { WriteAccess } from './write-access';

@@ -1,6 +1,6 @@
 import type { TagValue } from '../../tags';
 import { parseConfig, type ConfigRef } from './element-name';
-import { compileGlob, defaultGlobLimits, PatternError, type GlobMatcher, type GlobSyntax } from '../../util/glob-matcher';
+import { compileGlob, PatternError, type GlobLimits, type GlobMatcher, type GlobSyntax } from '../../util/glob-matcher';
 import { attributeOf, type JsonValue } from './values';
 
 /**
@@ -76,7 +76,7 @@ export const maxConditionDepth = 32;
 class Parser {
   private position = 0;
   private depth = 0;
-  constructor(private readonly tokens: Token[], private readonly system: string) {}
+  constructor(private readonly tokens: Token[], private readonly system: string, private readonly patternLimits: Readonly<GlobLimits>) {}
 
   query(): ParsedQuery {
     this.keyword('SELECT');
@@ -90,7 +90,7 @@ class Parser {
       where = this.or();
     }
     if (this.position < this.tokens.length) throw new QueryError(`unexpected ${describe(this.tokens[this.position])}`);
-    return { attributes, matchesElement: compileFromPattern(from.text, this.system), where };
+    return { attributes, matchesElement: compileFromPattern(from.text, this.system, this.patternLimits), where };
   }
 
   private attributes(): ConfigRef[] {
@@ -229,9 +229,10 @@ const fromSyntax: GlobSyntax = { separators: '.', globstar: true, questionMark: 
  * FROM patterns: `*` any characters within one level, `?` one character, `[a-z]` a class, `{a,b}`
  * alternatives, `**` any number of levels; an optional `System:` prefix (another system matches
  * nothing). A pattern without a dot names datapoints, so it covers every element of those (`'*'` is all).
- * A pattern over the glob limits is a QueryError, as any other query the server does not serve.
+ * A pattern over the glob limits (the endpoint's DialectLimits.patterns) is a QueryError, as any other
+ * query the server does not serve.
  */
-export function compileFromPattern(pattern: string, system?: string): (element: string) => boolean {
+export function compileFromPattern(pattern: string, system: string | undefined, limits: Readonly<GlobLimits>): (element: string) => boolean {
   let text = pattern.trim();
   const colon = text.indexOf(':');
   if (colon >= 0) {
@@ -242,9 +243,9 @@ export function compileFromPattern(pattern: string, system?: string): (element: 
   let matcher: GlobMatcher;
   try {
     // The limit is on what the client wrote, not on the `.**` added for a bare datapoint pattern.
-    const limits = text.includes('.') ? defaultGlobLimits : { ...defaultGlobLimits, maxLength: defaultGlobLimits.maxLength + 3 };
-    if (text.length > defaultGlobLimits.maxLength) throw new PatternError(`pattern of ${text.length} characters (at most ${defaultGlobLimits.maxLength})`);
-    matcher = compileGlob(text.includes('.') ? text : `${text}.**`, fromSyntax, limits);
+    const compileLimits = text.includes('.') ? limits : { ...limits, maxLength: limits.maxLength + 3 };
+    if (text.length > limits.maxLength) throw new PatternError(`pattern of ${text.length} characters (at most ${limits.maxLength})`);
+    matcher = compileGlob(text.includes('.') ? text : `${text}.**`, fromSyntax, compileLimits);
   } catch (error) {
     if (error instanceof PatternError) throw new QueryError(`FROM pattern: ${error.message}`);
     throw error;
@@ -252,6 +253,6 @@ export function compileFromPattern(pattern: string, system?: string): (element: 
   return (element) => matcher.matches(element);
 }
 
-export function parseQuery(query: string, system: string): ParsedQuery {
-  return new Parser(tokenize(query), system).query();
+export function parseQuery(query: string, system: string, patternLimits: Readonly<GlobLimits>): ParsedQuery {
+  return new Parser(tokenize(query), system, patternLimits).query();
 }

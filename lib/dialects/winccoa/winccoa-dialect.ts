@@ -1,6 +1,4 @@
-import { authenticate, presentedCredentials } from '../../server/auth';
-import type { ClientSession } from '../../server/session';
-import type { DecodeResult, Dialect, DialectContext, DialectError, DialectMessage, OutgoingFrame } from '../dialect';
+import { authenticate, presentedCredentials, type DialectSession, type DecodeResult, type Dialect, type DialectContext, type DialectError, type DialectMessage, type OutgoingFrame } from '../contract';
 import { decodeFrame, isCommandName, type CommandName } from './codec';
 import { Datapoints } from './datapoints';
 import { GroupConnect } from './dp-connect';
@@ -16,7 +14,6 @@ import { parseQuery, QueryError, type ParsedQuery } from './query';
 import { bodyOf, idOrUndefined, invalid, readFlag, readId, readStringList, type Body } from './request-fields';
 import { encodeFailure, encodeResult, type ResultBody } from './results';
 import { SocketState } from './socket-state';
-import { depthLimitOf } from '../../util/json-depth';
 import { clip } from '../../util/log-limit';
 
 /** Close code and reasons of a failed login, exactly as the original sent them. */
@@ -43,11 +40,11 @@ export function createWinccoaDialect(context: DialectContext): Dialect {
   const options = readOptions(context.options);
   for (const problem of options.problems) context.log.warn(`winccoa: ${problem}`);
   const env: WinccoaEnvironment = { tags: context.tags, datapoints: new Datapoints(context.tags, options.mapping), options };
-  const states = new WeakMap<ClientSession, SocketState>();
+  const states = new WeakMap<DialectSession, SocketState>();
 
-  const send = (session: ClientSession) => (frame: string): void => { session.send(frame); };
+  const send = (session: DialectSession) => (frame: string): void => { session.send(frame); };
 
-  function respond(session: ClientSession, state: SocketState, command: CommandName, payload: unknown, work: (body: Body) => Promise<ResultBody>): Promise<void> {
+  function respond(session: DialectSession, state: SocketState, command: CommandName, payload: unknown, work: (body: Body) => Promise<ResultBody>): Promise<void> {
     const name = resultNames[command] ?? `${command}Result`;
     const id = idOrUndefined(payload, command);
     const frame = (async (): Promise<string> => {
@@ -62,7 +59,7 @@ export function createWinccoaDialect(context: DialectContext): Dialect {
     return state.replies.enqueue(frame, send(session));
   }
 
-  function handleDpSet(session: ClientSession, state: SocketState, payload: unknown): Promise<void> {
+  function handleDpSet(session: DialectSession, state: SocketState, payload: unknown): Promise<void> {
     const id = idOrUndefined(payload, 'DpSet');
     const frame = (async (): Promise<string | undefined> => {
       try {
@@ -79,7 +76,7 @@ export function createWinccoaDialect(context: DialectContext): Dialect {
     return state.replies.enqueue(frame, send(session));
   }
 
-  async function handleConnect(session: ClientSession, state: SocketState, payload: unknown): Promise<void> {
+  async function handleConnect(session: DialectSession, state: SocketState, payload: unknown): Promise<void> {
     let body: Body;
     let id: number | undefined;
     let names: string[];
@@ -105,7 +102,7 @@ export function createWinccoaDialect(context: DialectContext): Dialect {
     connect.open();
   }
 
-  async function handleQueryConnect(session: ClientSession, state: SocketState, payload: unknown): Promise<void> {
+  async function handleQueryConnect(session: DialectSession, state: SocketState, payload: unknown): Promise<void> {
     let id: number | undefined;
     let query: ParsedQuery;
     let answer: boolean;
@@ -115,7 +112,7 @@ export function createWinccoaDialect(context: DialectContext): Dialect {
       answer = readFlag(body, 'Answer');
       if (typeof body.Query !== 'string') throw invalid('Query must be a string');
       try {
-        query = parseQuery(body.Query, options.system);
+        query = parseQuery(body.Query, options.system, context.limits.patterns);
       } catch (error) {
         if (error instanceof QueryError) throw new WinccoaFailure(WinccoaError.badQuery, `query not supported: ${error.message}`);
         throw error;
@@ -130,7 +127,7 @@ export function createWinccoaDialect(context: DialectContext): Dialect {
     connect.open();
   }
 
-  function disconnect(session: ClientSession, state: SocketState, payload: unknown, command: 'DpDisconnect' | 'DpQueryDisconnect'): void {
+  function disconnect(session: DialectSession, state: SocketState, payload: unknown, command: 'DpDisconnect' | 'DpQueryDisconnect'): void {
     try {
       state.drop(command === 'DpDisconnect' ? state.connects : state.queries, readId(bodyOf(payload, command)));
     } catch (error) {
@@ -143,7 +140,7 @@ export function createWinccoaDialect(context: DialectContext): Dialect {
     name: 'winccoa',
     subprotocols: [],
     authenticatesItself: true,
-    open(session: ClientSession): void {
+    open(session: DialectSession): void {
       const result = authenticate(session.upgrade, context.auth);
       if (!result.ok) {
         const presented = presentedCredentials(session.upgrade);
@@ -156,11 +153,11 @@ export function createWinccoaDialect(context: DialectContext): Dialect {
       if (options.greeting) session.send(JSON.stringify({ Connection: { Code: 0, Message: 'Connected', Id: 0 } }));
     },
     decode(data: Buffer, isBinary: boolean): DecodeResult {
-      const decoded = decodeFrame(data, isBinary, options.lenientJson, depthLimitOf(context));
+      const decoded = decodeFrame(data, isBinary, options.lenientJson, context.limits.maxJsonDepth);
       if (decoded.ok) for (const message of decoded.messages) message.topic = topicOf(env, message);
       return decoded;
     },
-    async handle(session: ClientSession, message: DialectMessage): Promise<void> {
+    async handle(session: DialectSession, message: DialectMessage): Promise<void> {
       const state = states.get(session);
       if (!state || state.closed) return;
       const command = message.type;
@@ -192,7 +189,7 @@ export function createWinccoaDialect(context: DialectContext): Dialect {
       const name = resultNames[request.type];
       return name ? encodeFailure(name, failure, id) : undefined;
     },
-    close(session: ClientSession): void {
+    close(session: DialectSession): void {
       states.get(session)?.dispose();
       states.delete(session);
     },

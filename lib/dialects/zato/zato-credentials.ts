@@ -1,4 +1,4 @@
-import { checkCredentials, type AuthPolicy, type AuthResult } from '../../server/auth';
+import { checkCredentials, type AuthPolicy, type AuthResult } from '../contract';
 
 export type SessionCheck = AuthResult;
 

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { metaString, parseZatoFrame, ZatoAction } from '../../zato/wire';
 import { isRecord } from '../../util/is-record';
-import type { ClientSession } from '../../server/session';
-import type { DecodeResult, Dialect, DialectContext, DialectError, DialectMessage, OutgoingFrame, ReplyContext } from '../dialect';
-import { depthLimitOf, jsonDepthExceeds, tooDeepMessage } from '../../util/json-depth';
+import type { DecodeResult, Dialect, DialectContext, DialectError, DialectMessage, OutgoingFrame, ReplyContext, DialectSession } from '../contract';
+import { jsonDepthExceeds, tooDeepMessage } from '../../util/json-depth';
 import { checkSessionCredentials } from './zato-credentials';
 import { errorReply, forbidden, okReply, pingPayload, serverRequest, sessionReply } from './zato-replies';
 import { clip } from '../../util/log-limit';
@@ -16,7 +15,6 @@ interface ZatoSession {
   expiresAt: number;
   /** Drops a client that opens no session in time. */
   sessionWait?: NodeJS.Timeout;
-  onPong(): void;
 }
 
 const nothing: DecodeResult = { ok: true, messages: [] };
@@ -45,19 +43,19 @@ export function createZatoDialect(context: DialectContext): Dialect {
   const sessions = new Map<string, ZatoSession>();
   const tokenTtlMs = readNumber(context.options.zatoTokenTtlSeconds, { fallback: 3600, aboveMin: true }) * 1000;
   const sessionWaitMs = readNumber(context.options.zatoSessionWaitSeconds, { fallback: 5, aboveMin: true }) * 1000;
-  const maxDepth = depthLimitOf(context);
+  const maxDepth = context.limits.maxJsonDepth;
 
   /** Refuses the client: the merr frame, then the socket goes without a close frame (the client sees 1006). */
-  function refuse(session: ClientSession, why: string): void {
+  function refuse(session: DialectSession, why: string): void {
     context.log.warnAbout(session, 'refused', `zato: ${clip(why)}, dropping the connection`);
     const state = sessions.get(session.id);
     if (state?.sessionWait) clearTimeout(state.sessionWait);
     if (!session.isOpen) return;
-    // Written through ws so the callback tells when the frame is out; the outbound queue is corked.
-    session.socket.send(forbidden(), () => session.terminate());
+    // The merr frame goes out through the outbound path, in order after every earlier answer.
+    session.drop(forbidden());
   }
 
-  function createSession(session: ClientSession, state: ZatoSession, id: string, meta: Record<string, unknown>): void {
+  function createSession(session: DialectSession, state: ZatoSession, id: string, meta: Record<string, unknown>): void {
     const check = checkSessionCredentials(context.auth, meta.username, meta.secret);
     if (!check.ok) {
       refuse(session, 'create-session with wrong credentials');
@@ -81,17 +79,19 @@ export function createZatoDialect(context: DialectContext): Dialect {
     connectsInProtocol: true,
     defaultMaxFrameBytes: zatoMaxFrameBytes,
 
-    open(session: ClientSession) {
-      const state: ZatoSession = {
-        expiresAt: 0,
-        onPong: () => { if (state.token) state.expiresAt = Date.now() + tokenTtlMs; },
-      };
+    open(session: DialectSession) {
+      const state: ZatoSession = { expiresAt: 0 };
       state.sessionWait = setTimeout(() => refuse(session, `no create-session within ${sessionWaitMs} ms`), sessionWaitMs);
       sessions.set(session.id, state);
-      session.socket.on('pong', state.onPong);
     },
 
-    decode(data: Buffer, isBinary: boolean, session?: ClientSession): DecodeResult {
+    /** Every pong extends the token, as the channel counts it as activity. */
+    pong(session: DialectSession) {
+      const state = sessions.get(session.id);
+      if (state?.token) state.expiresAt = Date.now() + tokenTtlMs;
+    },
+
+    decode(data: Buffer, isBinary: boolean, session?: DialectSession): DecodeResult {
       if (isBinary) return { ok: false, error: { code: 'bad-frame', message: 'binary frame: a Zato channel takes JSON text' } };
       const text = data.toString('utf8');
       // Checked before the frame goes anywhere: parsing alone copes with deep nesting, but anything
@@ -155,7 +155,7 @@ export function createZatoDialect(context: DialectContext): Dialect {
     },
 
     /** Services no flow took over: zato.ping is built in, anything else is not found. */
-    handle(session: ClientSession, message: DialectMessage) {
+    handle(session: DialectSession, message: DialectMessage) {
       // A client's answer to a request of ours is news for flows, not a request to answer.
       if (message.inReplyTo !== undefined) return;
       const id = String(message.handle);
@@ -191,10 +191,9 @@ export function createZatoDialect(context: DialectContext): Dialect {
       return pingPayload();
     },
 
-    close(session: ClientSession) {
+    close(session: DialectSession) {
       const state = sessions.get(session.id);
       if (state?.sessionWait) clearTimeout(state.sessionWait);
-      if (state) session.socket.off('pong', state.onPong);
       sessions.delete(session.id);
     },
 

@@ -6,6 +6,7 @@ import { fastOptions } from '../client/client-fixture';
 import { startEndpoint, type Fixture } from '../server/endpoint-fixture';
 import { delay, waitFor } from '../../support/wait';
 import { TestClient } from '../../support/ws-client';
+import { createZatoDialect } from '../../../lib/dialects/zato';
 
 interface Frame {
   meta: Record<string, unknown>;
@@ -38,7 +39,7 @@ describe('zato dialect (the Zato channel side), with frames written by hand', ()
 
   /** A zato endpoint whose flow (a handle hook) implements zato.helpers.echo, and optionally other services. */
   async function channel(options: Partial<EndpointOptions> = {}, services: Record<string, (delivery: HookDelivery) => void> = {}): Promise<Fixture> {
-    const fixture = await startEndpoint({ dialect: 'zato', ...options });
+    const fixture = await startEndpoint({ dialect: createZatoDialect, ...options });
     fixtures.push(fixture);
     const endpoint = fixture.endpoint;
     endpoint.hooks.register({
@@ -273,7 +274,7 @@ describe('zato dialect (the Zato channel side), with frames written by hand', ()
 
 describe('zato dialect with ws-gateway-client (library) as its client', () => {
   it('does the handshake, correlates concurrent invocations and reports error statuses', async () => {
-    const fixture = await startEndpoint({ dialect: 'zato', auth: { kind: 'users', users: new Map([['api', 'pw']]) } });
+    const fixture = await startEndpoint({ dialect: createZatoDialect, auth: { kind: 'users', users: new Map([['api', 'pw']]) } });
     const endpoint = fixture.endpoint;
     endpoint.hooks.register({
       events: ['MESSAGE'],

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { startEndpoint, type Fixture } from '../server/endpoint-fixture';
 import { TestClient } from '../../support/ws-client';
+import { createZatoDialect } from '../../../lib/dialects/zato';
 
 interface Frame {
   meta: Record<string, unknown>;
@@ -25,7 +26,7 @@ describe('zato: client text is plain data', () => {
   });
 
   it('prototype names as service names get 404 (no flow implements them), as actions 400, and the session goes on', async () => {
-    fixture = await startEndpoint({ dialect: 'zato' });
+    fixture = await startEndpoint({ dialect: createZatoDialect });
     const endpoint = fixture.endpoint;
     endpoint.hooks.register({ events: ['MESSAGE'], mode: 'handle', filter: { type: 'orders.*' }, deliver: (delivery) => {
       endpoint.reply(delivery.session.id, { ok: delivery.message?.type }, { handle: delivery.message?.handle });

@@ -5,6 +5,7 @@ import { TagSpace } from '../../../lib/tags';
 import { delay, waitFor } from '../../support/wait';
 import { TestClient } from '../../support/ws-client';
 import { nextDevice, startEvok, type DeviceObject, type EvokFixture } from './evok-fixture';
+import { createEvokDialect } from '../../../lib/dialects/evok';
 
 describe('evok dialect', () => {
   let fixture: EvokFixture | undefined;
@@ -239,7 +240,7 @@ describe('evok dialect', () => {
   it('without a Modbus connection: warns once, answers all with [] and refuses every set', async () => {
     const warnings: string[] = [];
     const endpoint = new GatewayEndpoint({
-      id: 'bare', listen: { kind: 'port', host: '127.0.0.1', port: 0 }, dialect: 'evok', dialectOptions: { evokErrors: true },
+      id: 'bare', listen: { kind: 'port', host: '127.0.0.1', port: 0 }, dialect: createEvokDialect, dialectOptions: { evokErrors: true },
       log: { info() {}, warn: (text) => warnings.push(text), error: (text) => warnings.push(text) },
     }, new TagSpace());
     await endpoint.start();

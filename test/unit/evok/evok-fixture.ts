@@ -1,12 +1,13 @@
 import http = require('node:http');
 import type { AddressInfo } from 'node:net';
-import type { HttpHandler } from '../../../lib/dialects/evok/sources';
-import { GatewayEndpoint, type AuthPolicy, type HookDelivery } from '../../../lib/server';
+import type { HttpHandler } from '../../../lib/dialects/evok';
+import { GatewayEndpoint, type AuthPolicy, type EndpointLimits, type HookDelivery } from '../../../lib/server';
 import { TagSpace } from '../../../lib/tags';
 import type { NeuronSimulator } from '../../../demo/modbus/neuron-simulator';
 import type { ModbusGateway } from '../../../lib/modbus';
 import { startNeuron } from '../../support/modbus';
 import { TestClient } from '../../support/ws-client';
+import { createEvokDialect } from '../../../lib/dialects/evok';
 
 export interface EvokFixture {
   sim: NeuronSimulator;
@@ -24,7 +25,7 @@ export interface EvokFixture {
  * A real HTTP server on an ephemeral port with an evok endpoint on /ws, its REST routes mounted the way
  * Node-RED's httpNode mounts them, and a Neuron simulator polled by a real Modbus gateway.
  */
-export async function startEvok(dialectOptions: Record<string, unknown> = {}, auth?: AuthPolicy): Promise<EvokFixture> {
+export async function startEvok(dialectOptions: Record<string, unknown> = {}, auth?: AuthPolicy, limits?: Partial<EndpointLimits>): Promise<EvokFixture> {
   const neuron = await startNeuron();
   const handlers: HttpHandler[] = [];
   const server = http.createServer((request, response) => {
@@ -41,8 +42,9 @@ export async function startEvok(dialectOptions: Record<string, unknown> = {}, au
   const endpoint = new GatewayEndpoint({
     id: 'evok-test',
     listen: { kind: 'path', server, path: '/ws' },
-    dialect: 'evok',
+    dialect: createEvokDialect,
     auth,
+    limits,
     dialectOptions: { path: '/ws', ...dialectOptions },
     sources: {
       modbus: neuron.gateway,

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import http = require('node:http');
 import { afterEach, describe, it } from 'node:test';
-import { maxAliasLength } from '../../../lib/dialects/evok/devices';
+import { defaultDialectLimits } from '../../../lib/dialects/contract';
 import { startEvok, type DeviceObject, type EvokFixture } from './evok-fixture';
+
+const { maxAliasLength } = defaultDialectLimits;
 
 /** Names that are members of every plain object: a client sending them must get the normal "unknown". */
 const prototypeKeys = ['__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', 'valueOf'];
@@ -92,5 +94,14 @@ describe('evok: client text is plain data', () => {
     const set = await fetch(`${fixture.base}/json/relay/2_01`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ alias: fits }) });
     assert.equal(((await set.json()) as { result: DeviceObject }).result.alias, fits);
     assert.equal((await (await fetch(`${fixture.base}/rest/relay/${fits}`)).json() as DeviceObject).circuit, '2_01');
+  });
+
+  it('takes the alias limit from the endpoint (EndpointLimits.maxAliasLength reaches the dialect)', async () => {
+    fixture = await startEvok({ evokErrors: true }, undefined, { maxAliasLength: 8 });
+    const client = await fixture.open();
+    client.send({ cmd: 'set', dev: 'relay', circuit: '2_01', alias: 'a'.repeat(9) });
+    assert.equal((await client.nextJson<{ error: string }>()).error, 'ro 2_01: alias of 9 characters is longer than 8');
+    const set = await fetch(`${fixture.base}/json/relay/2_01`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ alias: 'b'.repeat(8) }) });
+    assert.equal(((await set.json()) as { result: DeviceObject }).result.alias, 'b'.repeat(8));
   });
 });

@@ -7,6 +7,7 @@ import { TagSpace } from '../../../lib/tags';
 import { startNeuron } from '../../support/modbus';
 import { TestClient } from '../../support/ws-client';
 import type { DeviceObject } from './evok-fixture';
+import { createEvokDialect } from '../../../lib/dialects/evok';
 
 /**
  * An EVOK 3 server as EVOK 3 runs: its own port, WebSocket on /ws and REST on the same port, v3 shapes.
@@ -27,7 +28,7 @@ describe('evok v3 shapes on an own-port server (REST and WebSocket on one port)'
     endpoint = new GatewayEndpoint({
       id: 'evok3',
       listen: { kind: 'port', host: '127.0.0.1', port: 0 },
-      dialect: 'evok',
+      dialect: createEvokDialect,
       dialectOptions: { path: '/ws', evokShapes: 'v3' },
       sources: { modbus: neuron.gateway },
     }, new TagSpace());

@@ -9,6 +9,7 @@ import { freePort } from '../../support/ports';
 import { waitFor } from '../../support/wait';
 import { TestClient } from '../../support/ws-client';
 import { startEndpoint, type Fixture } from '../server/endpoint-fixture';
+import { createOpcuaServerDialect } from '../../../lib/dialects/opcua-server';
 
 interface Answer {
   Header: { MessageType: string; ClientHandle: string; StatusCode?: string };
@@ -109,7 +110,7 @@ describe('OPC UA connection in the field: unreachable servers, reconnects and sh
     const status = opcuaStatusSource(endpoint.connection);
     const problems: { problem: string; state: string }[] = [];
     const stop = status.onChange((_status, problem) => { if (problem) problems.push({ problem, state: endpoint.connection.state }); });
-    const fixture = await startEndpoint({ dialect: 'opcua-server', sources: { opcua: endpoint } });
+    const fixture = await startEndpoint({ dialect: createOpcuaServerDialect, sources: { opcua: endpoint } });
     fixtures.push(fixture);
     const client = await TestClient.open(fixture.url, { protocols: 'json' });
     clients.push(client);

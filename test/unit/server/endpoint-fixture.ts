@@ -1,5 +1,6 @@
 import { FlowTagSource, TagSpace } from '../../../lib/tags';
 import { GatewayEndpoint, type EndpointOptions, type HookDelivery } from '../../../lib/server';
+import { createRawDialect } from '../../../lib/dialects/raw';
 
 export interface Fixture {
   endpoint: GatewayEndpoint;
@@ -12,15 +13,15 @@ export interface Fixture {
 }
 
 /** An endpoint on its own ephemeral port, with a hook that records every event. */
-export async function startEndpoint(options: Partial<EndpointOptions> = {}): Promise<Fixture> {
+export async function startEndpoint<Sources extends object = object>(options: Partial<EndpointOptions<Sources>> = {}): Promise<Fixture> {
   const tags = new TagSpace({ historySize: 10 });
   const flowTags = new FlowTagSource();
   tags.addSource(flowTags);
   const warnings: string[] = [];
-  const endpoint = new GatewayEndpoint({
+  const endpoint = new GatewayEndpoint<Sources>({
     id: 'test-server',
     listen: { kind: 'port', host: '127.0.0.1', port: 0 },
-    dialect: 'raw',
+    dialect: createRawDialect,
     log: { info() {}, warn: (text) => warnings.push(text), error: (text) => warnings.push(text) },
     ...options,
   }, tags);

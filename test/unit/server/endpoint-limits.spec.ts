@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import type { DialectContext } from '../../../lib/dialects/dialect';
-import { registerDialect } from '../../../lib/dialects/registry';
-import type { ClientSession } from '../../../lib/server';
+import type { DialectContext, DialectFactory, DialectSession } from '../../../lib/dialects/contract';
 import { GatewayEndpoint, SessionClosedError } from '../../../lib/server';
 import { clientCloseFrame, clientTextFrame, openRawWebSocket, readToEnd, serverFrames, socketEnded } from '../../support/raw-socket';
 import { delay, waitFor } from '../../support/wait';
@@ -14,43 +12,43 @@ import { endpointPool, sessionIdOf } from './endpoint-fixture';
  * "a,b,c" holds three requests, so a test can put more requests than fit into one read.
  */
 const pendingReleases: Array<() => void> = [];
-registerDialect('test-slow-echo', (_context: DialectContext) => ({
+const slowEcho: DialectFactory = (_context: DialectContext) => ({
   name: 'test-slow-echo',
   subprotocols: [],
   decode: (data) => ({ ok: true, messages: data.toString().split(',').map((payload) => ({ type: 'echo', payload })) }),
-  handle: (session: ClientSession, message) => new Promise<void>((resolve) => {
+  handle: (session: DialectSession, message) => new Promise<void>((resolve) => {
     pendingReleases.push(() => { session.send(`echo:${String(message.payload)}`); resolve(); });
   }),
   encodeOutgoing: (payload) => String(payload),
   encodeError: (error) => `error:${error.code}`,
-}));
+});
 
 /** A dialect that answers each request one event-loop turn later, as one that asks a device would. */
-registerDialect('test-tick-echo', () => ({
+const tickEcho: DialectFactory = () => ({
   name: 'test-tick-echo',
   subprotocols: [],
   decode: (data) => ({ ok: true, messages: [{ type: 'echo', payload: data.toString() }] }),
-  handle: async (session: ClientSession, message) => {
+  handle: async (session: DialectSession, message) => {
     await new Promise((resolve) => setImmediate(resolve));
     session.send(`echo:${String(message.payload)}`);
   },
   encodeOutgoing: (payload) => String(payload),
   encodeError: (error) => `error:${error.code}`,
-}));
+});
 
 /** A dialect that only records what it handled, as a dialect whose requests act on a device. */
 const handled: string[] = [];
-registerDialect('test-recording', () => ({
+const recording: DialectFactory = () => ({
   name: 'test-recording',
   subprotocols: [],
   decode: (data) => ({ ok: true, messages: [{ type: 'set', payload: data.toString() }] }),
-  handle: (_session: ClientSession, message) => { handled.push(String(message.payload)); },
+  handle: (_session: DialectSession, message) => { handled.push(String(message.payload)); },
   encodeOutgoing: (payload) => String(payload),
   encodeError: (error) => `error:${error.code}`,
-}));
+});
 
 /** A dialect whose codec and handler fail, to show failures stay inside the connection. */
-registerDialect('test-faulty', () => ({
+const faulty: DialectFactory = () => ({
   name: 'test-faulty',
   subprotocols: [],
   decode: (data) => {
@@ -60,7 +58,7 @@ registerDialect('test-faulty', () => ({
   handle: () => { throw new Error('handler bug'); },
   encodeOutgoing: (payload) => String(payload),
   encodeError: (error) => `error:${error.code}:${error.message}`,
-}));
+});
 
 const { start: endpoint, closeAll } = endpointPool();
 
@@ -84,7 +82,7 @@ describe('endpoint limits', () => {
   });
 
   it('regression: 40 requests pipelined on an idle server all get real answers, none "busy"', async () => {
-    const fixture = await endpoint({ dialect: 'test-tick-echo' });
+    const fixture = await endpoint({ dialect: tickEcho });
     assert.equal(fixture.endpoint.limits.maxInFlight, 16);
     const client = await TestClient.open(fixture.url);
     for (let i = 0; i < 40; i++) client.send(String(i));
@@ -96,7 +94,7 @@ describe('endpoint limits', () => {
   });
 
   it('queues requests past the in-flight limit, stops reading while the queue is full, and answers "busy" only past its depth', async () => {
-    const fixture = await endpoint({ dialect: 'test-slow-echo', limits: { maxInFlight: 2, maxQueued: 2 } });
+    const fixture = await endpoint({ dialect: slowEcho, limits: { maxInFlight: 2, maxQueued: 2 } });
     const client = await TestClient.open(fixture.url);
     await waitFor(() => fixture.endpoint.clientCount === 1, 'client registered');
     const session = fixture.endpoint.session(sessionIdOf(fixture));
@@ -121,7 +119,7 @@ describe('endpoint limits', () => {
   });
 
   it('answers "busy" at once past the in-flight limit when the queue depth is 0', async () => {
-    const fixture = await endpoint({ dialect: 'test-slow-echo', limits: { maxInFlight: 2, maxQueued: 0 } });
+    const fixture = await endpoint({ dialect: slowEcho, limits: { maxInFlight: 2, maxQueued: 0 } });
     const client = await TestClient.open(fixture.url);
     client.send('a,b,c');
     assert.equal(await client.nextText(), 'error:busy');
@@ -132,7 +130,7 @@ describe('endpoint limits', () => {
   });
 
   it('still handles requests read just before the client closed (a set followed at once by close)', async () => {
-    const fixture = await endpoint({ dialect: 'test-recording', limits: { maxInFlight: 1 } });
+    const fixture = await endpoint({ dialect: recording, limits: { maxInFlight: 1 } });
     const socket = await openRawWebSocket(fixture.port, '/');
     socket.write(Buffer.concat([clientTextFrame('first'), clientTextFrame('queued'), clientCloseFrame()]));
     await waitFor(() => handled.includes('first') && handled.includes('queued'), 'both requests handled');
@@ -141,7 +139,7 @@ describe('endpoint limits', () => {
   });
 
   it('keeps the connection open when the codec or the handler throws, and answers with the error', async () => {
-    const fixture = await endpoint({ dialect: 'test-faulty' });
+    const fixture = await endpoint({ dialect: faulty });
     const client = await TestClient.open(fixture.url);
     client.send('explode');
     assert.equal(await client.nextText(), 'error:internal:codec bug');

@@ -3,6 +3,7 @@ import { after, afterEach, describe, it, mock } from 'node:test';
 import { waitFor } from '../../support/wait';
 import { TestClient } from '../../support/ws-client';
 import { endpointPool } from './endpoint-fixture';
+import { createEvokDialect } from '../../../lib/dialects/evok';
 
 const { start: endpoint, closeAll } = endpointPool();
 
@@ -11,7 +12,7 @@ describe('endpoint logs', () => {
   afterEach(() => mock.timers.reset());
 
   it('regression: a refused 1 MB frame logs one short line, not the frame', async () => {
-    const fixture = await endpoint({ dialect: 'evok' });
+    const fixture = await endpoint({ dialect: createEvokDialect });
     const before = fixture.warnings.length;
     const client = await TestClient.open(fixture.url);
     client.send(JSON.stringify({ cmd: 'x'.repeat(1_000_000) }));
@@ -26,7 +27,7 @@ describe('endpoint logs', () => {
   it('regression: 10,000 refused frames of one client log a few lines and one count of the rest', async () => {
     // Only Date is mocked: the limiter's windows stand still while real sockets and timers run.
     mock.timers.enable({ apis: ['Date'], now: Date.now() });
-    const fixture = await endpoint({ dialect: 'evok' });
+    const fixture = await endpoint({ dialect: createEvokDialect });
     const before = fixture.warnings.length;
     const client = await TestClient.open(fixture.url);
     for (let i = 0; i < 10_000; i++) client.send(`{"cmd":"nope-${i}"}`);

@@ -9,6 +9,7 @@ import { GatewayEndpoint } from '../../../lib/server';
 import { TagSpace } from '../../../lib/tags';
 import { waitFor } from '../../support/wait';
 import { TestClient } from '../../support/ws-client';
+import { createRawDialect } from '../../../lib/dialects/raw';
 
 const tlsDir = join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'tls');
 const cert = readFileSync(join(tlsDir, 'cert.pem'));
@@ -36,7 +37,7 @@ describe('endpoints on a path of a shared HTTPS server', () => {
   });
 
   function endpointAt(path: string): GatewayEndpoint {
-    return new GatewayEndpoint({ id: path, listen: { kind: 'path', server, path }, dialect: 'raw' }, new TagSpace());
+    return new GatewayEndpoint({ id: path, listen: { kind: 'path', server, path }, dialect: createRawDialect }, new TagSpace());
   }
 
   it('serves several paths over TLS, leaves other paths to their owners, and removes its listener on close', async () => {

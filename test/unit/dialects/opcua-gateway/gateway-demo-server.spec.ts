@@ -5,6 +5,7 @@ import { GatewayClient } from '../../../support/gateway-client';
 import { startDemo, type RunningOpcuaDemoServer } from '../../../support/opcua';
 import { endpointPool } from '../../server/endpoint-fixture';
 import { testGatewayPkiFolder } from './gateway-fixture';
+import { createOpcuaGatewayDialect } from '../../../../lib/dialects/opcua-gateway';
 
 type Results<T> = { Results: T[] };
 
@@ -25,7 +26,7 @@ describe('opcua-gateway against the demo OPC UA server: every message type', { t
   before(async () => {
     demo = await startDemo();
     ns = String(demo.server.engine.addressSpace!.getNamespaceIndex(DEMO_NAMESPACE_URI));
-    const gateway = await pool.start({ dialect: 'opcua-gateway', dialectOptions: { gatewayEndpoints: demo.endpointUrl, gatewayPkiFolder: testGatewayPkiFolder } });
+    const gateway = await pool.start({ dialect: createOpcuaGatewayDialect, dialectOptions: { gatewayEndpoints: demo.endpointUrl, gatewayPkiFolder: testGatewayPkiFolder } });
     client = await GatewayClient.open(gateway.url);
     const login = await client.login({ DiscoveryUrl: demo.endpointUrl, UserAuth: { Type: 'UserName', UserName: 'user1', Password: 'password1' } });
     assert.equal(login.status, 'Connect');

@@ -3,6 +3,7 @@ import path = require('node:path');
 import { startEndpoint, type Fixture } from '../../server/endpoint-fixture';
 import { GatewayClient } from '../../../support/gateway-client';
 import { startOpcuaTestServer, type OpcuaTestServer } from '../../../support/opcua-test-server';
+import { createOpcuaGatewayDialect } from '../../../../lib/dialects/opcua-gateway';
 
 /** The gateway's client PKI folder of the tests (its certificate is made once and reused). */
 export const testGatewayPkiFolder = path.join(os.tmpdir(), 'ws-gateway-opcua-gateway-tests', 'gateway-pki');
@@ -21,7 +22,7 @@ export interface GatewayFixture {
 export async function startGateway(extraEndpoints: string[] = [], options: Record<string, unknown> = {}): Promise<GatewayFixture> {
   const opcua = await startOpcuaTestServer({ port: 0 });
   const endpoint = await startEndpoint({
-    dialect: 'opcua-gateway',
+    dialect: createOpcuaGatewayDialect,
     dialectOptions: { gatewayEndpoints: [opcua.endpointUrl, ...extraEndpoints].join('\n'), gatewayPkiFolder: testGatewayPkiFolder, ...options },
   });
   const fixture: GatewayFixture = {

@@ -8,6 +8,7 @@ import { asnegTree } from '../../../../lib/dialects/opcua-server/asneg-text';
 import { GatewayEndpoint } from '../../../../lib/server';
 import { TagSpace } from '../../../../lib/tags';
 import { PatternError } from '../../../../lib/util/glob-matcher';
+import { createOpcuaGatewayDialect } from '../../../../lib/dialects/opcua-gateway';
 
 /** Names that are members of every plain object: as field values they are just unknown names. */
 const prototypeKeys = ['__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', 'valueOf'];
@@ -28,7 +29,7 @@ describe('opcua dialects: client text is plain data', () => {
   it('an allowed-endpoints entry over the pattern limits stops the gateway dialect at start', () => {
     assert.throws(() => AllowedEndpoints.parse(`opc.tcp://${'a'.repeat(2000)}:4840`), PatternError);
     assert.throws(() => new GatewayEndpoint({
-      id: 'limits', listen: { kind: 'port', host: '127.0.0.1', port: 0 }, dialect: 'opcua-gateway',
+      id: 'limits', listen: { kind: 'port', host: '127.0.0.1', port: 0 }, dialect: createOpcuaGatewayDialect,
       dialectOptions: { gatewayEndpoints: `opc.tcp://${'*'.repeat(1025)}` },
     }, new TagSpace()), /pattern of 1035 characters \(at most 1024\)/);
   });

@@ -6,6 +6,7 @@ import { endpointFor, tempPki, waitForState } from '../../../support/opcua';
 import { startOpcuaTestServer, type OpcuaTestServer } from '../../../support/opcua-test-server';
 import { TestClient } from '../../../support/ws-client';
 import { startEndpoint, type Fixture } from '../../server/endpoint-fixture';
+import { createOpcuaServerDialect } from '../../../../lib/dialects/opcua-server';
 
 interface Update {
   Header: { MessageType: string; ClientHandle: string };
@@ -25,7 +26,7 @@ describe('opcua-server (8081): MONITORUPDATE_MESSAGE frames shared between clien
     endpoint = endpointFor(opcua, pki, { variables: [{ name: 'Setpoint', nodeId: 'ns=1;s=Setpoint', samplingInterval: 50 }] });
     endpoint.start();
     await waitForState(endpoint.connection, 'connected');
-    fixture = await startEndpoint({ dialect: 'opcua-server', sources: { opcua: endpoint } });
+    fixture = await startEndpoint({ dialect: createOpcuaServerDialect, sources: { opcua: endpoint } });
   });
   after(async () => {
     await Promise.all(clients.map((client) => client.close()));

@@ -7,6 +7,7 @@ import { builtinSamples, preciseSourcePicoSeconds, preciseSourceText } from '../
 import { startOpcuaTestServer, type OpcuaTestServer } from '../../../support/opcua-test-server';
 import { TestClient } from '../../../support/ws-client';
 import { startEndpoint, type Fixture } from '../../server/endpoint-fixture';
+import { createOpcuaServerDialect } from '../../../../lib/dialects/opcua-server';
 
 interface Answer {
   Header: { MessageType: string; ClientHandle: string; StatusCode?: string };
@@ -42,7 +43,7 @@ describe('opcua-server (8081): timestamps below the millisecond (an open62541 se
     endpoints.push(endpoint);
     endpoint.start();
     await waitForState(endpoint.connection, 'connected');
-    const fixture = await startEndpoint({ dialect: 'opcua-server', sources: { opcua: endpoint }, dialectOptions });
+    const fixture = await startEndpoint({ dialect: createOpcuaServerDialect, sources: { opcua: endpoint }, dialectOptions });
     fixtures.push(fixture);
     const client = await TestClient.open(fixture.url, { protocols: 'json' });
     clients.push(client);

@@ -5,6 +5,7 @@ import { canonicalElement, defaultConfigs, formatKey, parseConfig, parseElementN
 import { compileFromPattern, parseQuery, QueryError } from '../../../../lib/dialects/winccoa/query';
 import { formatTime, parseTime } from '../../../../lib/dialects/winccoa/time-format';
 import { WriteAccess } from '../../../../lib/dialects/winccoa/write-access';
+import { defaultGlobLimits } from '../../../../lib/util/glob-matcher';
 
 describe('winccoa element names', () => {
   it('reads names the way oa4j splits them, adding the default config', () => {
@@ -87,7 +88,7 @@ describe('winccoa times', () => {
 
 describe('winccoa queries', () => {
   it('matches FROM patterns with *, ?, [..], {a,b}, ** and a system prefix', () => {
-    const m = (pattern: string, element: string) => compileFromPattern(pattern, 'System1')(element);
+    const m = (pattern: string, element: string) => compileFromPattern(pattern, 'System1', defaultGlobLimits)(element);
     assert.equal(m('ExampleDP_*.', 'ExampleDP_Trend1.'), true);
     assert.equal(m('ExampleDP_*.', 'ExampleDP_Trend1.x'), false);
     assert.equal(m('ExampleDP_Arg?.', 'ExampleDP_Arg1.'), true);
@@ -107,14 +108,14 @@ describe('winccoa queries', () => {
   });
 
   it('parses attribute lists and WHERE conditions, refusing anything else', () => {
-    const query = parseQuery(`SELECT '_online.._value', '_online.._stime' FROM 'ExampleDP_*.' WHERE _DPT = "ExampleDP_Float" AND ('_online.._value' > 5 OR '_online.._value' == 0)`, 'System1');
+    const query = parseQuery(`SELECT '_online.._value', '_online.._stime' FROM 'ExampleDP_*.' WHERE _DPT = "ExampleDP_Float" AND ('_online.._value' > 5 OR '_online.._value' == 0)`, 'System1', defaultGlobLimits);
     assert.equal(query.attributes.length, 2);
     const sample = (value: unknown) => ({ value, timestamp: 0, quality: 'good' as const });
     assert.equal(query.where?.({ dpType: 'ExampleDP_Float', sample: sample(6) }), true);
     assert.equal(query.where?.({ dpType: 'ExampleDP_Float', sample: sample(0) }), true);
     assert.equal(query.where?.({ dpType: 'ExampleDP_Float', sample: sample(3) }), false);
     assert.equal(query.where?.({ dpType: 'Other', sample: sample(6) }), false);
-    const combined = parseQuery(`SELECT '_online.._value, _original.._invalid' FROM '*' WHERE '_online.._value' != "off" & _DPT <> 'X'`, 'System1');
+    const combined = parseQuery(`SELECT '_online.._value, _original.._invalid' FROM '*' WHERE '_online.._value' != "off" & _DPT <> 'X'`, 'System1', defaultGlobLimits);
     assert.equal(combined.attributes.length, 2);
     assert.equal(combined.where?.({ dpType: 'Y', sample: sample('on') }), true);
     for (const bad of [
@@ -128,7 +129,7 @@ describe('winccoa queries', () => {
       `SELECT '_online.._value' FROM '*' ORDER BY x`,
       `DELETE FROM '*'`,
     ]) {
-      assert.throws(() => parseQuery(bad, 'System1'), QueryError, bad);
+      assert.throws(() => parseQuery(bad, 'System1', defaultGlobLimits), QueryError, bad);
     }
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { maxConditionDepth } from '../../../../lib/dialects/winccoa/query';
+import { defaultGlobLimits } from '../../../../lib/util/glob-matcher';
 import { ask, startWinccoa, type WinccoaFixture } from './winccoa-fixture';
 
 /** Names that are members of every plain object: as element names they are just unknown names. */
@@ -28,6 +29,21 @@ describe('winccoa: client text is plain data', () => {
     assert.deepEqual(deep, { Error: -4, ErrorText: 'query not supported: FROM pattern: {} nested deeper than 8', Id: 3 });
     const fits = await ask<Result>(client, { DpQueryConnect: { Id: 4, Query: `SELECT '_online.._value' FROM '${'{'.repeat(8)}ExampleDP_Arg1${'}'.repeat(8)}.'`, Answer: true } }, 'DpQueryConnectResult');
     assert.deepEqual(fits.Values, [['System1:ExampleDP_Arg1.', 1]]);
+  });
+
+  it('takes the FROM pattern limits from the endpoint (EndpointLimits.patterns reaches the dialect)', async () => {
+    const strict = await startWinccoa({}, { limits: { patterns: { ...defaultGlobLimits, maxLength: 20, maxDepth: 1 } } });
+    try {
+      const client = await strict.client();
+      const long = await ask<Result>(client, { DpQueryConnect: { Id: 1, Query: `SELECT '_online.._value' FROM 'ExampleDP_Arg1_longer.'`, Answer: true } }, 'DpQueryConnectResult');
+      assert.deepEqual(long, { Error: -4, ErrorText: 'query not supported: FROM pattern: pattern of 22 characters (at most 20)', Id: 1 });
+      const nested = await ask<Result>(client, { DpQueryConnect: { Id: 2, Query: `SELECT '_online.._value' FROM '{{Example}}*1.'`, Answer: true } }, 'DpQueryConnectResult');
+      assert.deepEqual(nested, { Error: -4, ErrorText: 'query not supported: FROM pattern: {} nested deeper than 1', Id: 2 });
+      const fits = await ask<Result>(client, { DpQueryConnect: { Id: 3, Query: `SELECT '_online.._value' FROM '{Example}DP_Arg1.'`, Answer: true } }, 'DpQueryConnectResult');
+      assert.deepEqual(fits.Values, [['System1:ExampleDP_Arg1.', 1]]);
+    } finally {
+      await strict.close();
+    }
   });
 
   it(`regression: WHERE parentheses deeper than ${maxConditionDepth} are -4, not a stack overflow answered as -6`, async () => {

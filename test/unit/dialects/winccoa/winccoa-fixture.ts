@@ -2,6 +2,7 @@ import type { EndpointOptions } from '../../../../lib/server';
 import { TestClient } from '../../../support/ws-client';
 import { startEndpoint, type Fixture } from '../../server/endpoint-fixture';
 import { PlantSource } from './plant-source';
+import { createWinccoaDialect } from '../../../../lib/dialects/winccoa';
 
 export interface WinccoaFixture extends Fixture {
   plant: PlantSource;
@@ -18,7 +19,7 @@ export const users = new Map([['demo', 'demo'], ['viewer', 'viewer'], ['op', 'op
  */
 export async function startWinccoa(dialectOptions: Record<string, unknown> = {}, extra: Partial<EndpointOptions> = {}): Promise<WinccoaFixture> {
   const fixture = await startEndpoint({
-    dialect: 'winccoa',
+    dialect: createWinccoaDialect,
     auth: { kind: 'users', users },
     dialectOptions: {
       winccoaMapping: 'Pump.Speed = pump_00001.value.speed : PumpType\nplant/temp = plant_temp.\nplant/valve = plant_valve.\nplant/setpoint = plant_setpoint. : SetpointType',

@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TagSpace } from '../tags';
-import type { AuthPolicy } from '../server/auth';
-import type { ClientSession } from '../server/session';
+import type { OutgoingFrame } from './frame';
+import type { DialectSession } from './session';
 
 /** One request of a client, decoded by a dialect's codec. */
 export interface DialectMessage {
@@ -35,51 +34,6 @@ export interface DialectError {
 
 export type DecodeResult = { ok: true; messages: DialectMessage[] } | { ok: false; error: DialectError };
 
-/** What a dialect sends: text frames as strings, binary frames as Buffers. */
-export type OutgoingFrame = string | Buffer;
-
-export interface DialectLogger {
-  warn(message: string): void;
-  error(message: string): void;
-  /**
-   * Something one client did (a refused login, an unknown command): rate-limited per client and
-   * `reason`, so a client cannot flood the log. Cut client-controlled text with `clip` (lib/util/log-limit).
-   */
-  warnAbout(session: ClientSession, reason: string, message: string): void;
-}
-
-/**
- * Connections a server node hands to its dialect. Each data area declares its own entry by module
- * augmentation in its own folder, so adding a source never edits this file:
- *
- *   declare module '../dialects/dialect' { interface DialectSources { opcua?: OpcuaConnection } }
- */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- empty on purpose: each data area adds its entry by module augmentation
-export interface DialectSources {}
-
-/** What every dialect gets from the endpoint that serves it. */
-export interface DialectContext {
-  tags: TagSpace;
-  sources: DialectSources;
-  /** The server's authentication policy, for dialects that authenticate after the upgrade (`authenticatesItself`). */
-  auth: AuthPolicy;
-  log: DialectLogger;
-  /** Send the same payload to every client of the endpoint (encoded and framed once). */
-  broadcast(frame: OutgoingFrame, conflationKey?: string): void;
-  /** Dialect-specific options from the server configuration. */
-  options: Readonly<Record<string, unknown>>;
-  /**
-   * For dialects that `connectsInProtocol`: the client is now connected in the protocol's sense (Zato:
-   * create-session succeeded), so flows get the CONNECT event. A second call for a session does nothing.
-   */
-  connected(session: ClientSession): void;
-  /**
-   * Deepest JSON nesting a request may have (EndpointLimits.maxJsonDepth); each dialect checks it in
-   * `decode` with `jsonDepthExceeds` and answers a deeper frame with its own error. Default 64.
-   */
-  maxJsonDepth?: number;
-}
-
 /**
  * A protocol spoken over a gateway endpoint. The endpoint owns sockets, limits and hooks; the dialect
  * only decodes requests, answers them through the session, and encodes what flows send.
@@ -101,20 +55,22 @@ export interface Dialect {
   readonly connectsInProtocol?: boolean;
   /** EndpointLimits.maxFrameBytes when the server sets none (the general default is 1 MiB). */
   readonly defaultMaxFrameBytes?: number;
-  open?(session: ClientSession): void;
+  open?(session: DialectSession): void;
   /** `session` lets protocols with their own session state (Zato tokens) check a frame against it. */
-  decode(data: Buffer, isBinary: boolean, session?: ClientSession): DecodeResult;
+  decode(data: Buffer, isBinary: boolean, session?: DialectSession): DecodeResult;
   /** Answers a request the flow did not take over. A rejection is answered with `encodeError('internal')`. */
-  handle?(session: ClientSession, message: DialectMessage): Promise<void> | void;
+  handle?(session: DialectSession, message: DialectMessage): Promise<void> | void;
   /** Encodes what a flow replies or broadcasts; throws a DialectError-like Error when it cannot. */
   encodeOutgoing(payload: unknown): OutgoingFrame;
   /** Encodes a flow's reply to one request; dialects without it get `encodeOutgoing(payload)`. */
   encodeReply?(payload: unknown, reply: ReplyContext): OutgoingFrame;
   /** Payload of the endpoint's heartbeat pings, for protocols that put data in them (Zato: JSON). */
-  pingPayload?(session: ClientSession): string | Buffer;
+  pingPayload?(session: DialectSession): string | Buffer;
+  /** The client answered a heartbeat ping, for protocols that count it as activity (Zato extends the token). */
+  pong?(session: DialectSession): void;
   /** The protocol's own error answer, or undefined where the protocol has none. */
   encodeError(error: DialectError, request?: DialectMessage): OutgoingFrame | undefined;
-  close?(session: ClientSession, code: number, reason: string): void;
+  close?(session: DialectSession, code: number, reason: string): void;
   /**
    * Plain HTTP requests to an own-port endpoint (EVOK serves REST on its WebSocket's port); `next` answers
    * what the dialect does not serve (426 Upgrade Required). Path endpoints never call it: Node-RED's
@@ -137,5 +93,3 @@ export interface ReplyContext {
   /** Error text that goes with a failing status. */
   error?: string;
 }
-
-export type DialectFactory = (context: DialectContext) => Dialect;

@@ -1,0 +1,2 @@
+export { createEvokDialect } from './evok-dialect';
+export type { EvokHttpRoutes, EvokSources, HttpHandler } from './sources';

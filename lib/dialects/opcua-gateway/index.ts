@@ -1,0 +1,2 @@
+export { createOpcuaGatewayDialect, invalidEnvelopeCloseCode } from './gateway-dialect';
+export type { OpcuaGatewaySources } from './sources';

@@ -1,0 +1,2 @@
+export { createOpcuaServerDialect } from './opcua-server-dialect';
+export type { OpcuaServerSources } from './sources';

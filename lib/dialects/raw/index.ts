@@ -1,0 +1,1 @@
+export { createRawDialect } from './raw-dialect';

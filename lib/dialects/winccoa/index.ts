@@ -1,0 +1,1 @@
+export { createWinccoaDialect } from './winccoa-dialect';

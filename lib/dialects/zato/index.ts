@@ -1,0 +1,1 @@
+export { createZatoDialect, zatoMaxFrameBytes } from './zato-dialect';
