@@ -122,14 +122,4 @@ export default tseslint.config(
     files: ['nodes/**/*.ts'],
     rules: { 'import-x/no-restricted-paths': ['error', { zones: dialectEntryZones }] },
   },
-  {
-    // The OPC UA JSON codec is mutually recursive (a Variant holds DataValues and ExtensionObjects, which hold
-    // Variants). These five modules import each other today; to be removed when the codec passes the nested
-    // encoder in instead of importing it (issue 12). Every other module of lib/ must stay cycle-free.
-    files: [
-      'lib/opcua/json/builtin-value.ts', 'lib/opcua/json/data-value.ts', 'lib/opcua/json/extension-object.ts',
-      'lib/opcua/json/structure.ts', 'lib/opcua/json/variant.ts',
-    ],
-    rules: { 'import-x/no-cycle': 'off' },
-  },
 );

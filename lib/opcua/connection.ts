@@ -1,18 +1,18 @@
 import { EventEmitter } from 'node:events';
 import {
-  AttributeIds, BrowseDirection, ClientSubscription, DataValue, OPCUAClient, StatusCodes, VariableIds, WriteRequest, resolveNodeId, type WriteResponse,
-  type BrowseDescriptionOptions, type ClientSession, type NodeId, type OPCUACertificateManager, type ReferenceDescription, type VariantOptions,
+  AttributeIds, BrowseDirection, ClientSubscription, DataValue, StatusCodes, VariableIds, WriteRequest, resolveNodeId, type WriteResponse,
+  type BrowseDescriptionOptions, type ClientSession, type NodeId, type OPCUAClient, type ReferenceDescription, type VariantOptions,
 } from 'node-opcua';
 import { historyReadRaw } from './history';
 import { MonitoredItems, type DataChangeListener, type MonitorHandle, type NodeTarget } from './monitored-items';
 import { parseNodeId } from './node-ids';
-import { acquireCertificateManager, releaseCertificateManager } from './pki';
+import { openOpcuaClient } from './opcua-client';
+import { ClientCertificates } from './pki';
 import { ReadBatcher } from './read-batcher';
 import { messageSecurityMode, policyUnavailableReason, securityPolicy, userIdentity, type OpcuaIdentity, type SecurityModeName, type SecurityPolicyName } from './security';
 import { OpcuaStatusError, notConnected } from './status';
 import { sendOnce } from './send-once';
 import { OUTCOME_UNKNOWN } from '../tags/write-outcome';
-import { quietExpectedWarnings } from './quiet-warnings';
 import { watchServerShutdown } from './server-shutdown';
 import { unreachableReason } from './unreachable';
 import { messageOf } from '../util/errors';
@@ -28,7 +28,7 @@ export interface OpcuaConnectionOptions {
   securityMode: SecurityModeName;
   securityPolicy: SecurityPolicyName;
   identity: OpcuaIdentity;
-  /** Folder of the client certificate and trust lists (created on first use). */
+  /** Folder of the client certificate and trust lists (created on first use); the 8082 gateway's sessions use the same one. */
   pkiFolder: string;
   /** Trust a server certificate never seen before (demo, first setup); otherwise it must be in `trusted/`. */
   acceptUnknownServerCertificate?: boolean;
@@ -69,7 +69,7 @@ export class OpcuaConnection extends EventEmitter<ConnectionEvents> {
   private client: OPCUAClient | undefined;
   private session: ClientSession | undefined;
   private subscription: ClientSubscription | undefined;
-  private certificateManager: OPCUACertificateManager | undefined;
+  private readonly certificates: ClientCertificates;
   private currentState: OpcuaConnectionState = 'idle';
   private detail = '';
   private namespaces: string[] = [];
@@ -83,7 +83,7 @@ export class OpcuaConnection extends EventEmitter<ConnectionEvents> {
 
   constructor(readonly options: OpcuaConnectionOptions) {
     super();
-    quietExpectedWarnings();
+    this.certificates = new ClientCertificates(options.pkiFolder, options.acceptUnknownServerCertificate === true);
     this.retryDelayMs = options.reconnectInitialDelayMs ?? 1000;
     this.reads = new ReadBatcher(() => (this.currentState === 'connected' ? this.session : undefined), () => this.maxNodesPerRead);
   }
@@ -131,8 +131,7 @@ export class OpcuaConnection extends EventEmitter<ConnectionEvents> {
     this.items.clear();
     await this.teardown();
     await this.running?.catch(() => undefined);
-    if (this.certificateManager) await releaseCertificateManager(this.certificateManager);
-    this.certificateManager = undefined;
+    await this.certificates.release();
     this.setState('closed', '');
   }
 
@@ -238,16 +237,10 @@ export class OpcuaConnection extends EventEmitter<ConnectionEvents> {
     try {
       // A retry after a failure keeps that state until it succeeds: the status does not flicker per attempt.
       if (this.currentState === 'idle') this.setState('connecting', options.endpointUrl);
-      this.certificateManager ??= await acquireCertificateManager(options.pkiFolder, options.acceptUnknownServerCertificate === true);
-      if (this.closing) return;
-      const client = OPCUAClient.create({
-        applicationName: options.applicationName ?? 'node-red-contrib-ws-gateway',
-        endpointMustExist: false,
+      const client = await openOpcuaClient(this.certificates, {
+        applicationName: options.applicationName,
         securityMode: messageSecurityMode(options.securityMode),
         securityPolicy: securityPolicy(options.securityPolicy),
-        clientCertificateManager: this.certificateManager,
-        keepSessionAlive: true,
-        requestedSessionTimeout: 60_000,
         connectionStrategy: {
           initialDelay: options.reconnectInitialDelayMs ?? 1000,
           maxDelay: options.reconnectMaxDelayMs ?? 10_000,
@@ -256,6 +249,11 @@ export class OpcuaConnection extends EventEmitter<ConnectionEvents> {
           maxRetry: 0,
         },
       });
+      if (this.closing) {
+        // close() came while the client was being made: it could not see it.
+        await withTimeout(client.disconnect(), CLOSE_STEP_TIMEOUT_MS);
+        return;
+      }
       this.client = client;
       client.on('connection_lost', () => this.setState('reconnecting', 'connection lost'));
       client.on('backoff', (count: number, delay: number) => {

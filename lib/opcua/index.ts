@@ -1,5 +1,6 @@
 export { OpcuaConnection, type OpcuaConnectionOptions, type OpcuaConnectionState, type WriteTimestamps } from './connection';
 export { OpcuaEndpoint, type OpcuaEndpointOptions } from './opcua-endpoint';
+export { adoptEarlierPki, earlierPkiFolders, sharedPkiFolder } from './pki-folder';
 export { OpcuaTagSource, DEFAULT_SAMPLING_INTERVAL } from './tag-source';
 export { parseVariableList, type OpcuaVariable, type ParsedVariableList } from './variable-list';
 export { VariableTypes, type VariableType } from './variable-types';

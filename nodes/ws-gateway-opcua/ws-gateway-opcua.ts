@@ -1,11 +1,10 @@
-import os = require('node:os');
-import path = require('node:path');
 import type { NodeAPI, NodeDef } from 'node-red';
 import { NodeClass, resolveNodeId, type ReferenceDescription } from 'node-opcua';
 import {
   OpcuaEndpoint, isSecurityMode, isSecurityPolicy, parseVariableList, statusOf, type OpcuaIdentity,
 } from '../../lib/opcua';
 import { readNumber } from '../../lib/util/options';
+import { opcuaPkiFolder, type OpcuaPkiSettings } from '../shared/opcua-pki';
 import { runtimeTags, type TagSettings } from '../shared/runtime-tags';
 import type { OpcuaConfigNode, OpcuaNodeCredentials } from './opcua-node';
 import { messageOf } from '../../lib/util/errors';
@@ -20,11 +19,7 @@ interface OpcuaDef extends NodeDef {
   variables: unknown;
 }
 
-interface OpcuaSettings extends TagSettings {
-  userDir?: string;
-  /** Where the client certificate and trust lists live; `<userDir>/ws-gateway-opcua/pki` by default. */
-  wsGatewayOpcuaPkiFolder?: string;
-}
+type OpcuaSettings = TagSettings & OpcuaPkiSettings;
 
 interface BrowseEntry {
   nodeId: string;
@@ -55,7 +50,7 @@ export = function registerGatewayOpcua(RED: NodeAPI): void {
         securityMode,
         securityPolicy,
         identity: identityOf(config, node.credentials ?? {}),
-        pkiFolder: pkiFolder(),
+        pkiFolder: opcuaPkiFolder(settings, { info: (text) => node.log(text), warn: (text) => node.warn(text) }),
         acceptUnknownServerCertificate: config.acceptUnknownServerCertificate === true,
         publishingIntervalMs: readNumber(config.publishingInterval, { fallback: 100, aboveMin: true }),
         variables,
@@ -90,11 +85,6 @@ export = function registerGatewayOpcua(RED: NodeAPI): void {
       return { kind: 'certificate', certificate: credentials.certificate, privateKey: credentials.privateKey };
     }
     return { kind: 'anonymous' };
-  }
-
-  function pkiFolder(): string {
-    if (settings.wsGatewayOpcuaPkiFolder) return settings.wsGatewayOpcuaPkiFolder;
-    return path.join(settings.userDir || path.join(os.homedir(), '.node-red'), 'ws-gateway-opcua', 'pki');
   }
 
   RED.nodes.registerType<OpcuaConfigNode, OpcuaDef, { wsGatewayOpcuaPkiFolder: string }, OpcuaNodeCredentials>('ws-gateway-opcua', GatewayOpcua, {

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import path = require('node:path');
 import type { Server } from 'node:http';
 import type { NodeAPI, NodeDef } from 'node-red';
 import { defaultLimits, GatewayEndpoint, PathTakenError, isHttpNodeAuth, parseUserList, type AuthPolicy, type EndpointOptions, type ListenOn, type VerifyClient } from '../../lib/server';
 import { builtinDialect, type BuiltinSources } from '../../lib/dialects/builtin';
 import { resolveDialectSources, resolveStatusSources } from '../shared/dialect-sources';
+import { opcuaPkiFolder, type OpcuaPkiSettings } from '../shared/opcua-pki';
 import { runtimeTags, type TagSettings } from '../shared/runtime-tags';
 import { forwardSourceProblems } from '../shared/source-status';
 import type { GatewayServerCredentials, GatewayServerNode } from '../shared/server-node';
@@ -49,8 +49,7 @@ interface MemorySettings {
 }
 
 /** Settings a user may put in settings.js; names follow Node-RED's rule (prefixed by the node type). */
-interface GatewaySettings extends TagSettings {
-  userDir?: string;
+interface GatewaySettings extends TagSettings, OpcuaPkiSettings {
   httpNodeRoot?: string | false;
   httpNodeAuth?: unknown;
   webSocketNodeVerifyClient?: VerifyClient;
@@ -87,7 +86,7 @@ export = function registerGatewayServer(RED: NodeAPI): void {
         listen,
         dialect,
         // Every field of the node reaches the dialect, so a dialect's own options need no plumbing here.
-        dialectOptions: { ...config, gatewayPkiFolder: gatewayPkiFolder(config, settings) },
+        dialectOptions: node.dialect === 'opcua-gateway' ? { ...config, gatewayPkiFolder: gatewayPkiFolder(config, settings, node) } : config,
         sources: resolveDialectSources(RED, config),
         subprotocols: splitList(config.subprotocols),
         auth: authPolicy(config, node.credentials),
@@ -173,11 +172,14 @@ export = function registerGatewayServer(RED: NodeAPI): void {
   });
 };
 
-/** The opcua-gateway's client certificate lives in the Node-RED user directory unless the node names a folder. */
-function gatewayPkiFolder(config: ServerDef, settings: GatewaySettings): string | undefined {
+/**
+ * The opcua-gateway's sessions use the one PKI folder of every OPC UA client session (the ws-gateway-opcua
+ * nodes' too), unless the node names a folder of its own (a field kept for flows that set one).
+ */
+function gatewayPkiFolder(config: ServerDef, settings: GatewaySettings, node: GatewayServerNode): string {
   const configured = (config.gatewayPkiFolder ?? '').trim();
   if (configured) return configured;
-  return settings.userDir ? path.join(settings.userDir, 'ws-gateway-pki', 'opcua-gateway') : undefined;
+  return opcuaPkiFolder(settings, { info: (text) => node.log(text), warn: (text) => node.warn(text) });
 }
 
 function authPolicy(config: ServerDef, credentials: GatewayServerCredentials): AuthPolicy {

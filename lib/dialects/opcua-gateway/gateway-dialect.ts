@@ -2,13 +2,13 @@ import { MessageSecurityMode, SecurityPolicy, StatusCodes, type StatusCode } fro
 import { decodeStructure, encodeDataValue, encodeStructure, encodeVariant, JsonDecodeError, jsonFormatFromOptions, type JsonValue } from '../../opcua/json';
 import type { DecodeResult, Dialect, DialectContext, DialectError, DialectMessage, OutgoingFrame, DialectSession } from '../contract';
 import { AllowedEndpoints } from './allowed-endpoints';
-import { ClientPki, defaultGatewayPkiFolder } from './client-pki';
 import { decodeEnvelope, encodeFailure, encodeNotify, encodeResponse, type Envelope, type GatewayHeader } from './gateway-envelope';
 import { gatewayServices } from './gateway-services';
 import { GatewaySession, ServiceError, type GatewaySessionListener } from './gateway-session';
 import { decodeLogin, LoginError, type LoginOptions } from './login-request';
 import { pkcs1v15DecryptionAllowed, securityRevertFlag } from './security-revert';
 import type { OpcuaGatewaySources } from './sources';
+import { ClientCertificates } from '../../opcua/pki';
 import { messageOf } from '../../util/errors';
 import { readInteger } from '../../util/options';
 import { clip } from '../../util/log-limit';
@@ -32,18 +32,22 @@ let nextSessionNumber = 1;
  * JSON services 1:1 onto node-opcua requests and pushes data changes and events.
  *
  * Options (fields of the ws-gateway-server node): `gatewayEndpoints` (allowed endpoint URLs,
- * plus the endpoint of the ws-gateway-opcua node in `sources.opcua`, whose PKI its sessions use), `gatewayPkiFolder` (the gateway's client certificate), `gatewayMaxSessions` (per connection,
+ * plus the endpoint of the ws-gateway-opcua node in `sources.opcua`, whose PKI its sessions use), `gatewayPkiFolder` (the client certificate and trust lists; the
+ * Node-RED adapter passes the one PKI folder of every OPC UA client session), `gatewayMaxSessions` (per connection,
  * default 10), `asnegNumbers`, `asnegTimestamps`.
  */
 export function createOpcuaGatewayDialect(context: DialectContext<OpcuaGatewaySources>): Dialect {
   const format = jsonFormatFromOptions(context.options);
   const allowed = AllowedEndpoints.parse(context.options.gatewayEndpoints);
-  const folder = typeof context.options.gatewayPkiFolder === 'string' && context.options.gatewayPkiFolder.trim() ? context.options.gatewayPkiFolder.trim() : defaultGatewayPkiFolder();
-  const pki = new ClientPki(folder);
   // Allowed endpoints: the server's ws-gateway-opcua endpoint is allowed too, and sessions to it use that
-  // node's certificate and trust lists, so its server trusts the gateway as it trusts the node.
+  // node's certificate and trust rule, so its server trusts the gateway as it trusts the node.
   const configured = context.sources.opcua?.options;
-  const configuredPki = configured ? new ClientPki(configured.pkiFolder, configured.acceptUnknownServerCertificate === true) : undefined;
+  const folder = typeof context.options.gatewayPkiFolder === 'string' && context.options.gatewayPkiFolder.trim() ? context.options.gatewayPkiFolder.trim() : configured?.pkiFolder;
+  // Never a folder of our own choosing (a temporary folder would lose the certificate and the trust list).
+  if (!folder) throw new Error('the opcua-gateway dialect needs a PKI folder (option gatewayPkiFolder)');
+  // Server certificates of allowed endpoints are trusted on first use: the allow-list already says which servers are meant.
+  const pki = new ClientCertificates(folder, true);
+  const configuredPki = configured ? new ClientCertificates(configured.pkiFolder, configured.acceptUnknownServerCertificate === true) : undefined;
   const isConfiguredEndpoint = (url: string): boolean => configured !== undefined && AllowedEndpoints.parse(configured.endpointUrl).allows(url);
   // ASNeG has no limit; one connection opening sessions without end would exhaust the OPC UA servers.
   const maxSessions = readInteger(context.options.gatewayMaxSessions, { fallback: 10, min: 1 });
@@ -244,8 +248,8 @@ export function createOpcuaGatewayDialect(context: DialectContext<OpcuaGatewaySo
     async dispose(): Promise<void> {
       for (const session of [...sessions.values()]) release(session);
       await Promise.all([...closing]);
-      await pki.dispose();
-      await configuredPki?.dispose();
+      await pki.release();
+      await configuredPki?.release();
     },
   };
 }

@@ -1,15 +1,15 @@
 import {
-  CreateMonitoredItemsResponse, CreateSubscriptionResponse, DeleteMonitoredItemsResponse, DeleteSubscriptionsResponse, MonitoredItemCreateResult, OPCUAClient, StatusCodes,
+  CreateMonitoredItemsResponse, CreateSubscriptionResponse, DeleteMonitoredItemsResponse, DeleteSubscriptionsResponse, MonitoredItemCreateResult, StatusCodes,
   type ClientMonitoredItemBase, type ClientSession, type ClientSubscription, type CreateMonitoredItemsRequest, type CreateSubscriptionRequest, type DataValue,
-  type DeleteMonitoredItemsRequest, type DeleteSubscriptionsRequest, type StatusCode, type Variant,
+  type DeleteMonitoredItemsRequest, type DeleteSubscriptionsRequest, type OPCUAClient, type StatusCode, type Variant,
 } from 'node-opcua';
-import type { ClientPki } from './client-pki';
 import type { LoginOptions } from './login-request';
 import { statusOfError } from './service-error';
 import { OpcuaStatusError } from '../../opcua/status';
+import { openOpcuaClient } from '../../opcua/opcua-client';
+import type { ClientCertificates } from '../../opcua/pki';
 import { sendOnce } from '../../opcua/send-once';
 import { messageOf } from '../../util/errors';
-import { quietExpectedWarnings } from '../../opcua/quiet-warnings';
 
 export type SessionStatus = 'Connect' | 'Disconnect';
 
@@ -50,7 +50,7 @@ export type SessionState = 'connecting' | 'connected' | 'disconnected' | 'closed
  */
 export class GatewaySession {
   state: SessionState = 'connecting';
-  private readonly client: OPCUAClient;
+  private client: OPCUAClient | undefined;
   private session: ClientSession | undefined;
   private readonly subscriptions = new Map<number, GatewaySubscription>();
   private told: SessionStatus | undefined;
@@ -63,36 +63,33 @@ export class GatewaySession {
     /** The ClientHandle of the login, which every notification carries. */
     readonly clientHandle: string,
     private readonly login: LoginOptions,
-    private readonly pki: ClientPki,
+    /** The gateway's PKI: the one folder of every OPC UA client session of this package. */
+    private readonly pki: ClientCertificates,
     private readonly listener: GatewaySessionListener,
   ) {
-    // node-opcua re-creates the subscriptions after a reconnect and dumps every OperationLimits node a server lacks.
-    quietExpectedWarnings();
-    this.client = OPCUAClient.create({
-      applicationName: 'node-red-contrib-ws-gateway',
-      clientCertificateManager: pki.certificateManager(),
-      securityMode: login.securityMode,
-      securityPolicy: login.securityPolicy,
-      endpointMustExist: false,
-      keepSessionAlive: true,
-      requestedSessionTimeout: 60_000,
-      connectionStrategy: { maxRetry: -1, initialDelay: 250, maxDelay: 10_000, randomisationFactor: 0.2 },
-    });
-    this.client.on('backoff', () => this.tell('Disconnect'));
-    this.client.on('connection_lost', () => {
-      if (this.state === 'closed') return;
-      this.state = 'disconnected';
-      this.tell('Disconnect');
-    });
-    this.client.on('connection_reestablished', () => this.recovered());
     this.started = this.connect();
   }
 
   private async connect(): Promise<void> {
     try {
-      await this.pki.prepare(this.client);
-      if (this.isClosed()) return;
-      await this.client.connect(this.login.endpointUrl);
+      const client = await openOpcuaClient(this.pki, {
+        securityMode: this.login.securityMode,
+        securityPolicy: this.login.securityPolicy,
+        connectionStrategy: { maxRetry: -1, initialDelay: 250, maxDelay: 10_000, randomisationFactor: 0.2 },
+      });
+      if (this.isClosed()) {
+        await client.disconnect().catch(() => undefined);
+        return;
+      }
+      this.client = client;
+      client.on('backoff', () => this.tell('Disconnect'));
+      client.on('connection_lost', () => {
+        if (this.state === 'closed') return;
+        this.state = 'disconnected';
+        this.tell('Disconnect');
+      });
+      client.on('connection_reestablished', () => this.recovered());
+      await client.connect(this.login.endpointUrl);
       if (this.isClosed()) return;
       if (!this.login.withSession) {
         // ASNeG's SecureChannel mode: a channel and no session, so every service answers BadSessionClosed.
@@ -100,7 +97,7 @@ export class GatewaySession {
         this.tell('Connect');
         return;
       }
-      const session = await this.client.createSession(this.login.userIdentity);
+      const session = await client.createSession(this.login.userIdentity);
       if (this.isClosed()) {
         await session.close().catch(() => undefined);
         return;
@@ -115,7 +112,7 @@ export class GatewaySession {
       this.listener.log(`session ${this.id} to ${this.login.endpointUrl}: ${messageOf(error)}`);
       this.state = 'disconnected';
       this.tell('Disconnect');
-      await this.client.disconnect().catch(() => undefined);
+      await this.client?.disconnect().catch(() => undefined);
     }
   }
 
@@ -264,7 +261,7 @@ export class GatewaySession {
     const session = this.session;
     this.session = undefined;
     if (session) await session.close(true).catch(() => undefined);
-    await this.client.disconnect().catch(() => undefined);
+    await this.client?.disconnect().catch(() => undefined);
     await this.started;
   }
 }

@@ -4,6 +4,7 @@ import { decodeTypedExtensionObject, encodeTypedExtensionObject } from './extens
 import { formatDateTime, formatDouble, formatFloat, parseBigInteger, parseBoolean, parseDateTime, parseInteger, parseNumber, scalarText, type JsonFormat } from './json-format';
 import { guidPattern, swapGuidText } from './guid-text';
 import { childPath, isJsonObject, JsonDecodeError, type JsonObject, type JsonValue } from './json-value';
+import type { NestedCodec } from './nested-codec';
 import { decodeExpandedNodeId, decodeNodeId, encodeExpandedNodeId, encodeNodeId } from './node-id';
 import { decodeStatusCode, encodeStatusCode } from './status-code';
 import { decodeVariant, encodeVariant } from './variant';
@@ -24,7 +25,7 @@ const integerRanges: Partial<Record<DataType, [number, number]>> = {
  * ExtensionObject, DataValue, Variant and DiagnosticInfo. Types ASNeG cannot encode (XmlElement,
  * StatusCode, Variant) are written the sane way rather than failing the whole response.
  */
-export function encodeBuiltin(dataType: DataType, value: unknown, format: JsonFormat): JsonValue {
+export function encodeBuiltin(dataType: DataType, value: unknown, format: JsonFormat, nested: NestedCodec): JsonValue {
   switch (dataType) {
     case DataType.Boolean: return value ? 'true' : 'false';
     case DataType.SByte: case DataType.Byte: case DataType.Int16: case DataType.UInt16: case DataType.Int32: case DataType.UInt32:
@@ -42,15 +43,15 @@ export function encodeBuiltin(dataType: DataType, value: unknown, format: JsonFo
     case DataType.StatusCode: return value instanceof StatusCode || typeof value === 'number' ? encodeStatusCode(value) : '0';
     case DataType.QualifiedName: return encodeQualifiedName(value);
     case DataType.LocalizedText: return encodeLocalizedText(value);
-    case DataType.ExtensionObject: return value === null || value === undefined ? '' : encodeTypedExtensionObject(value, format);
-    case DataType.DataValue: return value instanceof DataValue ? encodeDataValue(value, format) : '';
-    case DataType.Variant: return value instanceof Variant ? encodeVariant(value, format) : { Type: '0' };
+    case DataType.ExtensionObject: return value === null || value === undefined ? '' : encodeTypedExtensionObject(value, format, nested);
+    case DataType.DataValue: return value instanceof DataValue ? encodeDataValue(value, format, nested) : '';
+    case DataType.Variant: return value instanceof Variant ? encodeVariant(value, format, nested) : { Type: '0' };
     case DataType.DiagnosticInfo: return value instanceof DiagnosticInfo ? encodeDiagnosticInfo(value) : '';
     default: return '';
   }
 }
 
-export function decodeBuiltin(dataType: DataType, json: JsonValue | undefined, path: string, format: JsonFormat): unknown {
+export function decodeBuiltin(dataType: DataType, json: JsonValue | undefined, path: string, format: JsonFormat, nested: NestedCodec): unknown {
   const range = integerRanges[dataType];
   if (range) return parseInteger(json, path, range[0], range[1]);
   switch (dataType) {
@@ -71,9 +72,9 @@ export function decodeBuiltin(dataType: DataType, json: JsonValue | undefined, p
     case DataType.StatusCode: return decodeStatusCode(json, path);
     case DataType.QualifiedName: return decodeQualifiedName(json, path);
     case DataType.LocalizedText: return decodeLocalizedText(json, path);
-    case DataType.ExtensionObject: return decodeTypedExtensionObject(json, path, format);
-    case DataType.DataValue: return decodeDataValue(json, path, format);
-    case DataType.Variant: return decodeVariant(json, path, format);
+    case DataType.ExtensionObject: return decodeTypedExtensionObject(json, path, format, nested);
+    case DataType.DataValue: return decodeDataValue(json, path, format, nested);
+    case DataType.Variant: return decodeVariant(json, path, format, nested);
     case DataType.DiagnosticInfo: return decodeDiagnosticInfo(json, path);
     default: throw new JsonDecodeError(path, `built-in type ${dataType} cannot be decoded`);
   }

@@ -1,23 +1,11 @@
 import * as opcua from 'node-opcua';
 import { DataType } from 'node-opcua';
-import { decodeBuiltin, encodeBuiltin } from './builtin-value';
-import { decodeExtensible, encodeExtensible } from './extension-object';
+import { noRules, type DecodeRules } from './decode-rules';
 import { parseInteger, scalarText, type JsonFormat } from './json-format';
 import { childPath, isJsonObject, JsonDecodeError, type JsonObject, type JsonValue } from './json-value';
+import type { NestedCodec } from './nested-codec';
 import { allFields, isStructure, structureClassByName, type Structure, type StructureClass, type StructureField, type StructureSchema } from './structure-registry';
 import { messageOf } from '../../util/errors';
-
-/**
- * What the gateway's request decoding knows beyond node-opcua's schemas: ASNeG's defaults where they
- * differ from node-opcua's, and the fields ASNeG refuses to go without. Keys are "Structure.Field" with
- * the OPC UA (PascalCase) names, e.g. "BrowseRequest.RequestedMaxReferencesPerNode".
- */
-export interface DecodeRules {
-  defaults?: Readonly<Record<string, JsonValue>>;
-  required?: ReadonlySet<string>;
-}
-
-const noRules: DecodeRules = {};
 
 /** Request and response headers are the gateway's envelope, never part of a JSON body. */
 const envelopeFields = new Set(['requestHeader', 'responseHeader']);
@@ -47,7 +35,7 @@ const minDateTime = Date.UTC(1601, 0, 1);
  * strings, arrays as JSON arrays (`[]` when empty), ExtensionObject fields as extensible parameters,
  * null fields omitted.
  */
-export function encodeStructure(value: Structure, format: JsonFormat): JsonObject {
+export function encodeStructure(value: Structure, format: JsonFormat, nested: NestedCodec): JsonObject {
   const json: JsonObject = {};
   const record = value as unknown as Record<string, unknown>;
   for (const field of allFields(value.schema)) {
@@ -55,29 +43,29 @@ export function encodeStructure(value: Structure, format: JsonFormat): JsonObjec
     const fieldValue = record[field.name];
     if (field.isArray) {
       const elements = fieldValue === null || fieldValue === undefined ? [] : Array.from(fieldValue as ArrayLike<unknown>);
-      json[field.originalName] = elements.map((element) => encodeField(field, element, format) ?? '');
+      json[field.originalName] = elements.map((element) => encodeField(field, element, format, nested) ?? '');
       continue;
     }
-    const encoded = encodeField(field, fieldValue, format);
+    const encoded = encodeField(field, fieldValue, format, nested);
     if (encoded !== undefined) json[field.originalName] = encoded;
   }
   return json;
 }
 
-function encodeField(field: StructureField, value: unknown, format: JsonFormat): JsonValue | undefined {
+function encodeField(field: StructureField, value: unknown, format: JsonFormat, nested: NestedCodec): JsonValue | undefined {
   if (value === null || value === undefined) return undefined;
   if (field.category === 'enumeration') return String(value);
-  if (field.category === 'complex') return isStructure(value) ? encodeStructure(value, format) : undefined;
-  if (field.fieldType === 'ExtensionObject' || field.fieldType === 'Structure') return encodeExtensible(value, format);
+  if (field.category === 'complex') return isStructure(value) ? encodeStructure(value, format, nested) : undefined;
+  if (field.fieldType === 'ExtensionObject' || field.fieldType === 'Structure') return nested.encodeExtensible(value, format);
   const dataType = builtinTypeOf(field);
   if (dataType === undefined) return undefined;
   if (dataType === DataType.DateTime && (!(value instanceof Date) || value.getTime() <= minDateTime)) return undefined;
-  return encodeBuiltin(dataType, value, format);
+  return nested.encodeBuiltin(dataType, value, format);
 }
 
 /** Decodes a JSON body into an instance of a node-opcua structure class. */
-export function decodeStructure<T extends Structure>(cls: StructureClass, json: JsonValue | undefined, path: string, format: JsonFormat, rules: DecodeRules = noRules): T {
-  const options = decodeStructureOptions(cls.schema, json, path, format, rules);
+export function decodeStructure<T extends Structure>(cls: StructureClass, json: JsonValue | undefined, path: string, format: JsonFormat, nested: NestedCodec, rules: DecodeRules = noRules): T {
+  const options = decodeStructureOptions(cls.schema, json, path, format, nested, rules);
   try {
     return new cls(options) as T;
   } catch (error) {
@@ -85,7 +73,7 @@ export function decodeStructure<T extends Structure>(cls: StructureClass, json: 
   }
 }
 
-function decodeStructureOptions(schema: StructureSchema, json: JsonValue | undefined, path: string, format: JsonFormat, rules: DecodeRules): Record<string, unknown> {
+function decodeStructureOptions(schema: StructureSchema, json: JsonValue | undefined, path: string, format: JsonFormat, nested: NestedCodec, rules: DecodeRules): Record<string, unknown> {
   // An empty object travels as "" (boost property_tree); both mean "no fields".
   const body: JsonObject = json === '' ? {} : isJsonObject(json) ? json : fail(path, `${schema.name} must be an object`);
   const options: Record<string, unknown> = {};
@@ -101,25 +89,25 @@ function decodeStructureOptions(schema: StructureSchema, json: JsonValue | undef
     if (field.isArray) {
       // An empty array travels as "" or [] (ASNeG's placeholder for empty arrays).
       const elements = value === '' ? [] : Array.isArray(value) ? value : fail(fieldPath, 'must be an array');
-      options[field.name] = elements.map((element, index) => decodeField(field, element, childPath(fieldPath, index), format, rules));
+      options[field.name] = elements.map((element, index) => decodeField(field, element, childPath(fieldPath, index), format, nested, rules));
     } else {
-      options[field.name] = decodeField(field, value, fieldPath, format, rules);
+      options[field.name] = decodeField(field, value, fieldPath, format, nested, rules);
     }
   }
   return options;
 }
 
-function decodeField(field: StructureField, value: JsonValue, path: string, format: JsonFormat, rules: DecodeRules): unknown {
+function decodeField(field: StructureField, value: JsonValue, path: string, format: JsonFormat, nested: NestedCodec, rules: DecodeRules): unknown {
   if (field.category === 'enumeration') return decodeEnumeration(field.fieldType, value, path);
   if (field.category === 'complex') {
     const cls = structureClassByName(field.fieldType);
     if (!cls) throw new JsonDecodeError(path, `structure ${field.fieldType} is unknown`);
-    return decodeStructure(cls, value, path, format, rules);
+    return decodeStructure(cls, value, path, format, nested, rules);
   }
-  if (field.fieldType === 'ExtensionObject' || field.fieldType === 'Structure') return decodeExtensible(value, path, format, rules);
+  if (field.fieldType === 'ExtensionObject' || field.fieldType === 'Structure') return nested.decodeExtensible(value, path, format, rules);
   const dataType = builtinTypeOf(field);
   if (dataType === undefined) throw new JsonDecodeError(path, `type ${field.fieldType} is not supported`);
-  return decodeBuiltin(dataType, value, path, format);
+  return nested.decodeBuiltin(dataType, value, path, format);
 }
 
 /** An enumeration value as its number, or (lenient) its name. */

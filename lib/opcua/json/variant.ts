@@ -1,24 +1,24 @@
 import { DataType, Variant, VariantArrayType } from 'node-opcua';
-import { decodeBuiltin, encodeBuiltin } from './builtin-value';
 import { parseInteger, type JsonFormat } from './json-format';
 import { childPath, isJsonObject, JsonDecodeError, type JsonObject, type JsonValue } from './json-value';
+import type { NestedCodec } from './nested-codec';
 
 /**
  * `{"Type": "<built-in type id>", "Body": <element or array of elements>}`; a null variant is
  * `{"Type": "0"}`. An empty array is written `"Body": ""` as ASNeG does. Matrices have no ASNeG form:
  * their elements are written as one flat array.
  */
-export function encodeVariant(variant: Variant, format: JsonFormat): JsonObject {
+export function encodeVariant(variant: Variant, format: JsonFormat, nested: NestedCodec): JsonObject {
   const dataType = variant.dataType;
   if (dataType === DataType.Null) return { Type: '0' };
   const type = String(dataType);
-  if (variant.arrayType === VariantArrayType.Scalar) return { Type: type, Body: encodeBuiltin(dataType, variant.value, format) };
+  if (variant.arrayType === VariantArrayType.Scalar) return { Type: type, Body: nested.encodeBuiltin(dataType, variant.value, format) };
   const elements = variant.value === null || variant.value === undefined ? [] : Array.from(variant.value as ArrayLike<unknown>);
   if (elements.length === 0) return { Type: type, Body: '' };
-  return { Type: type, Body: elements.map((element) => encodeBuiltin(dataType, element, format)) };
+  return { Type: type, Body: elements.map((element) => nested.encodeBuiltin(dataType, element, format)) };
 }
 
-export function decodeVariant(json: JsonValue | undefined, path: string, format: JsonFormat): Variant {
+export function decodeVariant(json: JsonValue | undefined, path: string, format: JsonFormat, nested: NestedCodec): Variant {
   if (!isJsonObject(json)) throw new JsonDecodeError(path, 'a Variant must be an object {"Type", "Body"}');
   const dataType = parseInteger(json.Type, childPath(path, 'Type'), 0, 25) as DataType;
   if (dataType === DataType.Null) return new Variant({ dataType: DataType.Null });
@@ -26,8 +26,8 @@ export function decodeVariant(json: JsonValue | undefined, path: string, format:
   const body = json.Body;
   if (body === undefined) throw new JsonDecodeError(bodyPath, 'is missing');
   if (Array.isArray(body)) {
-    const value = body.map((element, index) => decodeBuiltin(dataType, element, childPath(bodyPath, index), format));
+    const value = body.map((element, index) => nested.decodeBuiltin(dataType, element, childPath(bodyPath, index), format));
     return new Variant({ dataType, arrayType: VariantArrayType.Array, value });
   }
-  return new Variant({ dataType, arrayType: VariantArrayType.Scalar, value: decodeBuiltin(dataType, body, bodyPath, format) });
+  return new Variant({ dataType, arrayType: VariantArrayType.Scalar, value: nested.decodeBuiltin(dataType, body, bodyPath, format) });
 }
