@@ -37,12 +37,14 @@ export function resolveStatusSources(RED: NodeAPI, config: SourceReferences): St
   return statusSources;
 }
 
-function modbusNode(RED: NodeAPI, config: SourceReferences): ModbusConfigNode | undefined {
+/** The ws-gateway-modbus node an EVOK server names, if any. */
+export function modbusNode(RED: NodeAPI, config: SourceReferences): ModbusConfigNode | undefined {
   if (config.dialect !== 'evok' || typeof config.modbus !== 'string' || config.modbus === '') return undefined;
   return (RED.nodes.getNode(config.modbus) as ModbusConfigNode | null) ?? undefined;
 }
 
-function opcuaNode(RED: NodeAPI, config: SourceReferences): OpcuaConfigNode | undefined {
+/** The ws-gateway-opcua node a server names, if any. */
+export function opcuaNode(RED: NodeAPI, config: SourceReferences): OpcuaConfigNode | undefined {
   if (typeof config.opcua !== 'string' || config.opcua === '') return undefined;
   return (RED.nodes.getNode(config.opcua) as OpcuaConfigNode | null) ?? undefined;
 }

@@ -3,6 +3,7 @@ import type { NodeAPI, NodeDef } from 'node-red';
 import { clientDefaults, defaultClientId, GatewayClient, type ClientTls, type GatewayClientOptions } from '../../lib/client';
 import type { GatewayClientCredentials, GatewayClientNode } from './client-node';
 import { messageOf } from '../../lib/util/errors';
+import { configLease } from '../shared/config-lease';
 import { readInteger, readNumber } from '../../lib/util/options';
 
 interface ClientDef extends NodeDef {
@@ -38,21 +39,33 @@ export = function registerGatewayClient(RED: NodeAPI): void {
     node.client = undefined;
     node.failure = undefined;
 
+    let options: GatewayClientOptions | undefined;
     try {
-      const client = new GatewayClient(clientOptions(config, node));
-      node.client = client;
-      // A config node has no status dot of its own: the client logs each state change once.
-      client.start();
+      options = clientOptions(config, node);
     } catch (error) {
       node.failure = messageOf(error);
       node.error(node.failure);
     }
 
+    // The connection opens when the first ws-gateway-in or -out acquires the node and closes after the
+    // last release. A config node has no status dot of its own: the client logs each state change once.
+    const lease = options && configLease<GatewayClient>(RED, {
+      open: () => {
+        const client = new GatewayClient(options);
+        node.client = client;
+        client.start();
+        return client;
+      },
+      close: async (client) => {
+        if (node.client === client) node.client = undefined;
+        await client.close();
+      },
+    });
+    node.acquire = () => lease?.acquire();
+
     node.on('close', (_removed: boolean, done: () => void) => {
-      const client = node.client;
-      node.client = undefined;
-      if (!client) return done();
-      client.close().then(done, (error: unknown) => {
+      if (!lease) return done();
+      lease.end().then(done, (error: unknown) => {
         node.error(messageOf(error));
         done();
       });

@@ -55,12 +55,14 @@ export = function registerGatewayIn(RED: NodeAPI): void {
 
     if (config.via === 'client') {
       const clientNode = RED.nodes.getNode(config.client ?? '') as GatewayClientNode | null;
+      // The connection opens for its first user and closes after the last (redeploys hand it over).
+      const hold = clientNode?.acquire();
       const detachClientStatus = followClientStatus(node, clientNode ?? undefined, translate);
       if (!clientNode) node.error(translate('errors.no-client'));
-      const client = clientNode?.client;
+      const client = hold?.resource;
       const detachHooks = client
         ? refusingBadFilter(() => attachClientHooks(client, {
-            clientId: clientNode.id,
+            clientId: config.client ?? '',
             events,
             mode: config.mode === 'handle' ? 'handle' : 'observe',
             filterType: config.filterType,
@@ -70,6 +72,7 @@ export = function registerGatewayIn(RED: NodeAPI): void {
       node.on('close', (done: () => void) => {
         detachHooks();
         detachClientStatus();
+        hold?.release();
         done();
       });
       return;

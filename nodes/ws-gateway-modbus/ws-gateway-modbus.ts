@@ -1,7 +1,9 @@
 import { EventEmitter } from 'node:events';
 import type { NodeAPI, NodeDef, NodeStatus } from 'node-red';
-import { isProduct, loadShippedProfile, ModbusGateway, ModbusTagSource, validateGenericCircuits, type DeviceProfile, type Transport, type UnitConfig } from '../../lib/modbus';
+import { isProduct, loadShippedProfile, ModbusGateway, ModbusTagSource, validateGenericCircuits, type DeviceProfile, type GatewayOptions, type LineStatus, type Transport, type UnitConfig, type UnitStatus } from '../../lib/modbus';
+import { configLease } from '../shared/config-lease';
 import { runtimeTags, type TagSettings } from '../shared/runtime-tags';
+import { tagSpaceUsers } from '../shared/tag-space-users';
 import { readInteger, readNumber } from '../../lib/util/options';
 import type { StatusSource } from '../shared/source-status';
 import type { ModbusConfigNode } from './modbus-node';
@@ -46,17 +48,28 @@ export = function registerModbus(RED: NodeAPI): void {
     };
     node.statusSource = statusSource;
     node.gateway = undefined;
+    const tags = runtimeTags(RED.settings as unknown as TagSettings).space;
+    const tagSourceId = `modbus:${node.id}`;
 
-    let tagSourceId: string | undefined;
+    let options: GatewayOptions | undefined;
     try {
-      const gateway = new ModbusGateway({
+      options = {
         line: { transport: transportOf(config), timeoutMs: readNumber(config.timeoutMs, { fallback: 1000, aboveMin: true }), reconnectMinMs: 500, reconnectMaxMs: readNumber(config.backoffMaxSeconds, { fallback: 30, aboveMin: true }) * 1000 },
         units: unitsOf(config),
         pollIntervalMs: readNumber(config.pollIntervalMs, { fallback: 100 }),
         backoffMaxMs: readNumber(config.backoffMaxSeconds, { fallback: 30, aboveMin: true }) * 1000,
         product: productOf(config),
-      });
-      node.gateway = gateway;
+      };
+    } catch (error) {
+      const message = messageOf(error);
+      node.error(message);
+      setStatus({ fill: 'red', shape: 'ring', text: message });
+    }
+
+    let stopReporting = (): void => {};
+    /** Builds and starts the gateway for the first user; its status drives the node's status source. */
+    const open = (valid: GatewayOptions): ModbusGateway => {
+      const gateway = new ModbusGateway(valid);
       const away = new Map<number, string>();
       const describe = (): void => {
         const line = gateway.line.status;
@@ -73,7 +86,7 @@ export = function registerModbus(RED: NodeAPI): void {
       };
       // The line retries with back-off; the log and the ERROR hooks hear of a loss once, and of the recovery.
       let lineLost = false;
-      gateway.on('status', (status) => {
+      const onStatus = (status: LineStatus): void => {
         describe();
         if (status.state === 'unreachable' && !lineLost) {
           lineLost = true;
@@ -84,8 +97,8 @@ export = function registerModbus(RED: NodeAPI): void {
           lineLost = false;
           node.log(translate('status.connected'));
         }
-      });
-      gateway.on('unit', (status) => {
+      };
+      const onUnit = (status: UnitStatus): void => {
         if (status.reachable) away.delete(status.unit);
         else away.set(status.unit, status.reason ?? '');
         describe();
@@ -94,25 +107,50 @@ export = function registerModbus(RED: NodeAPI): void {
           node.warn(text);
           changes.emit('change', current, text);
         }
-      });
-      gateway.on('cycle', () => { if (current.fill !== 'green' || current.shape !== 'dot') describe(); });
-      const tags = runtimeTags(RED.settings as unknown as TagSettings).space;
-      tagSourceId = `modbus:${node.id}`;
+      };
+      const onCycle = (): void => { if (current.fill !== 'green' || current.shape !== 'dot') describe(); };
+      gateway.on('status', onStatus);
+      gateway.on('unit', onUnit);
+      gateway.on('cycle', onCycle);
+      // A closing gateway no longer speaks for the node (the next one starts from "connecting").
+      stopReporting = () => {
+        gateway.off('status', onStatus);
+        gateway.off('unit', onUnit);
+        gateway.off('cycle', onCycle);
+      };
       tags.addSource(new ModbusTagSource(tagSourceId, gateway, (config.tagPrefix || 'modbus').trim()));
+      node.gateway = gateway;
+      setStatus({ fill: 'yellow', shape: 'ring', text: translate('status.connecting') });
       gateway.start();
-    } catch (error) {
-      const message = messageOf(error);
-      node.error(message);
-      setStatus({ fill: 'red', shape: 'ring', text: message });
-    }
+      return gateway;
+    };
+
+    // The line opens when the first EVOK server (or the tag space's first user) acquires the node and
+    // closes after the last release; its circuits are tags only while it is open.
+    const lease = options && configLease<ModbusGateway>(RED, {
+      open: () => open(options),
+      close: async (gateway) => {
+        if (node.gateway === gateway) node.gateway = undefined;
+        tags.removeSource(tagSourceId);
+        stopReporting();
+        await gateway.close();
+      },
+    });
+    node.acquire = () => {
+      try {
+        return lease?.acquire();
+      } catch (error) {
+        node.error(messageOf(error));
+        return undefined;
+      }
+    };
+    const unfollow = tagSpaceUsers().holdWhileUsed(node.acquire);
 
     node.on('close', (_removed: boolean, done: () => void) => {
-      const gateway = node.gateway;
-      node.gateway = undefined;
-      if (tagSourceId) runtimeTags(RED.settings as unknown as TagSettings).space.removeSource(tagSourceId);
+      unfollow();
       changes.removeAllListeners();
-      if (!gateway) return done();
-      gateway.close().then(done, () => done());
+      if (!lease) return done();
+      lease.end().then(done, () => done());
     });
   }
 

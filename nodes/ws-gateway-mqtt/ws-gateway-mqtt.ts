@@ -5,6 +5,7 @@ import { MqttBridge, type BridgeDirection, type MqttBridgeOptions } from '../../
 import { messageOf } from '../../lib/util/errors';
 import { readNumber } from '../../lib/util/options';
 import { runtimeTags, type TagSettings } from '../shared/runtime-tags';
+import { tagSpaceUsers } from '../shared/tag-space-users';
 import type { MqttConfigNode, MqttNodeCredentials } from './mqtt-node';
 
 interface MqttDef extends NodeDef {
@@ -32,6 +33,7 @@ export = function registerGatewayMqtt(RED: NodeAPI): void {
     const node = this;
     node.bridge = undefined;
     const space = runtimeTags(settings).space;
+    let tagSpaceHold: { release(): void } | undefined;
     try {
       const credentials: MqttNodeCredentials = node.credentials ?? {};
       const options: MqttBridgeOptions = {
@@ -54,6 +56,9 @@ export = function registerGatewayMqtt(RED: NodeAPI): void {
       };
       const bridge = new MqttBridge(space, options, { info: (text) => node.log(text), warn: (text) => node.warn(text) });
       node.bridge = bridge;
+      // The bridge is an endpoint (no flow node names it) and connects on deploy; when it publishes
+      // this instance's tags, it uses every OPC UA and Modbus connection, which then stay open.
+      if (options.direction !== 'import') tagSpaceHold = tagSpaceUsers().acquire();
       bridge.start();
     } catch (error) {
       node.error(messageOf(error));
@@ -62,8 +67,17 @@ export = function registerGatewayMqtt(RED: NodeAPI): void {
     node.on('close', (_removed: boolean, done: () => void) => {
       const bridge = node.bridge;
       node.bridge = undefined;
-      if (!bridge) return done();
-      bridge.close().then(done, (error: unknown) => {
+      // Released after the bridge has said goodbye, so it never sees this instance's sources leave first.
+      const release = (): void => { tagSpaceHold?.release(); };
+      if (!bridge) {
+        release();
+        return done();
+      }
+      bridge.close().then(() => {
+        release();
+        done();
+      }, (error: unknown) => {
+        release();
         node.error(messageOf(error));
         done();
       });

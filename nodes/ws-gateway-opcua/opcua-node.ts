@@ -1,5 +1,6 @@
 import type { Node } from 'node-red';
 import type { OpcuaEndpoint } from '../../lib/opcua';
+import type { ConfigHold } from '../shared/config-lease';
 
 /** Secrets of a ws-gateway-opcua node, kept in Node-RED's credential store. */
 export interface OpcuaNodeCredentials {
@@ -13,6 +14,11 @@ export interface OpcuaNodeCredentials {
 
 /** What ws-gateway-server (through dialect-sources) needs of a ws-gateway-opcua node. */
 export interface OpcuaConfigNode extends Node<OpcuaNodeCredentials> {
-  /** Undefined when the configuration could not be used (the node logged why). */
+  /** The open endpoint while the node is in use; undefined while unused or misconfigured (the node logged why). */
   endpoint: OpcuaEndpoint | undefined;
+  /**
+   * Opens the session for its first user (a server, the tag space's users) and keeps it open until
+   * the last hold is released; undefined when the configuration could not be used.
+   */
+  acquire(): ConfigHold<OpcuaEndpoint> | undefined;
 }

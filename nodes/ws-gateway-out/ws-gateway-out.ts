@@ -2,6 +2,7 @@ import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import type { ReplyContext } from '../../lib/dialects/contract';
 import { SessionClosedError } from '../../lib/server';
 import { runtimeTags, type TagSettings } from '../shared/runtime-tags';
+import { tagSpaceUsers } from '../shared/tag-space-users';
 import type { GatewayServerNode } from '../shared/server-node';
 import { followServerStatus } from '../shared/status';
 import { FLOW_TAG_SOURCE_ID, TagError } from '../../lib/tags';
@@ -44,6 +45,8 @@ export = function registerGatewayOut(RED: NodeAPI): void {
     // Publishing needs only the tag space; replies and broadcasts need a server.
     const detachStatus = action === 'publish' && !server ? () => {} : followServerStatus(node, server ?? undefined, translate);
     const tags = runtimeTags(RED.settings as unknown as TagSettings);
+    // A publish may name any tag (an OPC UA variable, a Modbus circuit): those connections stay open.
+    const tagSpaceHold = action === 'publish' ? tagSpaceUsers().acquire() : undefined;
 
     node.on('input', (message: NodeMessage, _send: (msg: NodeMessage) => void, done: (error?: Error) => void) => {
       const msg = message as GatewayOutMessage;
@@ -86,6 +89,7 @@ export = function registerGatewayOut(RED: NodeAPI): void {
 
     node.on('close', (done: () => void) => {
       detachStatus();
+      tagSpaceHold?.release();
       done();
     });
   }
@@ -93,11 +97,13 @@ export = function registerGatewayOut(RED: NodeAPI): void {
   /** Send, invoke (the reply goes to the output) or answer a server's request through a ws-gateway-client. */
   function clientOut(node: Node, config: OutDef, translate: (key: string, substitutions?: Record<string, string | number>) => string): void {
     const clientNode = RED.nodes.getNode(config.client ?? '') as GatewayClientNode | null;
+    // The connection opens for its first user and closes after the last (redeploys hand it over).
+    const hold = clientNode?.acquire();
     const detachStatus = followClientStatus(node, clientNode ?? undefined, translate);
     const action: ClientAction = config.action === 'invoke' || config.action === 'reply' ? config.action : 'send';
     const service = (config.service ?? '').trim();
     node.on('input', (msg: NodeMessage, send: (msg: NodeMessage) => void, done: (error?: Error) => void) => {
-      const client = clientNode?.client;
+      const client = hold?.resource;
       if (!clientNode || !client) {
         done(new Error(clientNode?.failure ?? translate('errors.no-client')));
         return;
@@ -109,6 +115,7 @@ export = function registerGatewayOut(RED: NodeAPI): void {
     });
     node.on('close', (done: () => void) => {
       detachStatus();
+      hold?.release();
       done();
     });
   }

@@ -6,6 +6,7 @@ import { builtinDialect, type BuiltinSources } from '../../lib/dialects/builtin'
 import { resolveDialectSources, resolveStatusSources } from '../shared/dialect-sources';
 import { opcuaPkiFolder, type OpcuaPkiSettings } from '../shared/opcua-pki';
 import { runtimeTags, type TagSettings } from '../shared/runtime-tags';
+import { acquireServerSources } from '../shared/source-holds';
 import { forwardSourceProblems } from '../shared/source-status';
 import type { GatewayServerCredentials, GatewayServerNode } from '../shared/server-node';
 import { messageOf } from '../../lib/util/errors';
@@ -69,6 +70,9 @@ export = function registerGatewayServer(RED: NodeAPI): void {
     node.dialect = config.dialect || 'raw';
     node.endpoint = undefined;
     node.failure = undefined;
+    // The server listens from deploy on (it is itself what clients use); the connections it serves
+    // from open now, for it, and close when it goes (unless another server or a redeploy takes them over).
+    const releaseSources = acquireServerSources(RED, config);
     node.statusSources = resolveStatusSources(RED, config);
     let stopForwarding = (): void => {};
 
@@ -128,8 +132,16 @@ export = function registerGatewayServer(RED: NodeAPI): void {
       stopForwarding();
       const endpoint = node.endpoint;
       node.endpoint = undefined;
-      if (!endpoint) return done();
-      endpoint.close().then(done, (error: unknown) => {
+      if (!endpoint) {
+        releaseSources();
+        return done();
+      }
+      // The dialect lets go of its sources (monitored items, pollers) before they may close.
+      endpoint.close().then(() => {
+        releaseSources();
+        done();
+      }, (error: unknown) => {
+        releaseSources();
         node.error(messageOf(error));
         done();
       });

@@ -1,0 +1,15 @@
+import type { NodeAPI } from 'node-red';
+import { modbusNode, opcuaNode, type SourceReferences } from './dialect-sources';
+import { servesTagSpace, tagSpaceUsers } from './tag-space-users';
+
+/**
+ * Acquires what a ws-gateway-server uses: the connections it names (ws-gateway-opcua, ws-gateway-modbus)
+ * and, for a dialect that serves every tag, the tag space (and with it every OPC UA and Modbus
+ * connection). Called before the dialect's sources are resolved, so they are open; returns the release,
+ * for the server's close.
+ */
+export function acquireServerSources(RED: NodeAPI, config: SourceReferences): () => void {
+  const holds: Array<{ release(): void } | undefined> = [modbusNode(RED, config)?.acquire(), opcuaNode(RED, config)?.acquire()];
+  if (servesTagSpace(config)) holds.push(tagSpaceUsers().acquire());
+  return () => { for (const hold of holds) hold?.release(); };
+}
