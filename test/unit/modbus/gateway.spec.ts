@@ -6,7 +6,6 @@ import { NeuronSimulator } from '../../../demo/modbus/neuron-simulator';
 import { productUnits, startNeuron } from '../../support/modbus';
 import { delay, waitFor } from '../../support/wait';
 import { startRtuBridge } from '../../support/rtu-over-tcp-bridge';
-import { startVirtualSerialLine } from '../../support/virtual-serial';
 
 describe('modbus gateway against the Neuron simulator', () => {
   const stops: Array<() => Promise<void>> = [];
@@ -149,26 +148,6 @@ describe('modbus gateway against the Neuron simulator', () => {
     assert.deepEqual(sim.writes[1], { unit: 1, fc: 16, address: 3000, values: [0, 0x4020] });
     await waitFor(() => gateway.value(relay) === 1, 'read back over RTU');
     assert.ok(bridge.frames > 5);
-  });
-
-  it('speaks RTU over a serial line (a pseudo-terminal joined to the RTU bridge)', async () => {
-    const sim = new NeuronSimulator({ port: 0 });
-    const port = await sim.start();
-    const bridge = await startRtuBridge(port);
-    const line = await startVirtualSerialLine(bridge.port);
-    const gateway = new ModbusGateway({
-      line: { transport: { kind: 'rtu', path: line.path, baudRate: 115200, parity: 'none', dataBits: 8, stopBits: 1 }, timeoutMs: 500 },
-      units: productUnits(),
-      pollIntervalMs: 20,
-    });
-    stops.push(async () => { await gateway.close(); await line.close(); await bridge.close(); await sim.stop(); });
-    gateway.start();
-    await waitFor(() => gateway.unitIds.every((unit) => gateway.cyclesOf(unit) > 0), 'polling over the serial line', 5000);
-    const relay = gateway.circuits(3).find((c) => c.kind === 'ro' && c.id === '3_02')!;
-    await gateway.writePoint(relay, 'value', 1);
-    assert.deepEqual(sim.writes, [{ unit: 3, fc: 5, address: 1, value: 1 }]);
-    await waitFor(() => gateway.value(relay) === 1, 'read back over the serial line');
-    assert.ok(bridge.frames > 5, 'RTU frames with valid CRCs crossed the line');
   });
 
   it('puts circuits into the tag space: read, write, subscribe, history, quality', async () => {
