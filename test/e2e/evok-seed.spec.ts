@@ -39,8 +39,6 @@ describe('the seed examples with Python websocket-client against npm start', () 
     const modbusPort = await freePort();
     demo = await startDemo({
       env: { DEMO_MODBUS_PORT: String(modbusPort), DEMO_OPCUA: '0' },
-      // The example flow points at the demo's fixed simulator port; this run uses a free one.
-      editFlows: (flows) => flows.replace(/"port": 5020,/g, `"port": ${modbusPort},`),
       ready: async (port) => {
         const response = await fetch(`http://127.0.0.1:${port}/rest/relay/1_01`);
         return response.status === 200 && ((await response.json()) as { value: unknown }).value !== null;

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -17,10 +17,11 @@ export interface RunningDemo {
 }
 
 export interface DemoOptions {
-  /** Environment for scripts/start-demo.mjs (simulator ports and switches). */
+  /**
+   * Environment for scripts/start-demo.mjs: simulator switches and ports (DEMO_*_PORT); the example
+   * flows follow the ports as `npm start` has them follow (scripts/demo-ports.mjs).
+   */
   env: Record<string, string>;
-  /** Edits of the merged example flows, e.g. moving a fixed port to a free one. */
-  editFlows?(flowsJson: string): string;
   /** Resolves true once the demo answers what the test needs. */
   ready(httpPort: number): Promise<boolean>;
 }
@@ -30,14 +31,34 @@ interface Credentials {
   password: string;
 }
 
+/** The ports the example flows name (scripts/demo-ports.mjs). */
+export interface DemoPorts {
+  http: number;
+  evok3: number;
+  opcuaServer: number;
+  opcuaGateway: number;
+  opcua: number;
+  modbus: number;
+}
+
 /** What the tests use of scripts/start-demo.mjs. */
 interface Launcher {
-  prepareUserDir(options: { userDir: string; port: number }): unknown;
+  /** `ports`: where the example flows' demo ports go; without it, the test process's DEMO_*_PORT say. */
+  prepareUserDir(options: { userDir: string; port: number; ports?: Partial<DemoPorts> }): unknown;
   DEMO_ADMIN: Credentials;
 }
 
-function launcher(): Promise<Launcher> {
+/** What the tests use of scripts/demo-ports.mjs. */
+interface PortsModule {
+  demoPortsFromEnv(env: Record<string, string | undefined>): DemoPorts;
+}
+
+export function launcher(): Promise<Launcher> {
   return import(pathToFileURL(join(ROOT, 'scripts', 'start-demo.mjs')).href) as Promise<Launcher>;
+}
+
+function portsModule(): Promise<PortsModule> {
+  return import(pathToFileURL(join(ROOT, 'scripts', 'demo-ports.mjs')).href) as Promise<PortsModule>;
 }
 
 /** The demo's editor login (adminAuth), as printed in its banner. */
@@ -65,9 +86,8 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const httpPort = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'ws-gateway-demo-'));
   const { prepareUserDir } = await launcher();
-  prepareUserDir({ userDir: dir, port: httpPort });
-  const flowsFile = join(dir, 'flows.json');
-  if (options.editFlows) writeFileSync(flowsFile, options.editFlows(readFileSync(flowsFile, 'utf8')));
+  // Written here, kept by the demo (DEMO_KEEP_FLOWS): the flows follow the ports of `options.env`.
+  prepareUserDir({ userDir: dir, port: httpPort, ports: (await portsModule()).demoPortsFromEnv(options.env) });
   let log = '';
   const demo: ChildProcess = spawn(process.execPath, [join(ROOT, 'scripts', 'start.mjs')], {
     cwd: ROOT,
