@@ -6,7 +6,7 @@ import { adminToken, launcher, ROOT, type DemoPorts } from '../support/demo';
 import { freePort } from '../support/ports';
 import { delay } from '../support/wait';
 import type { AgentReply, AgentRequest } from './agent-protocol';
-import { exited } from './child-process';
+import { exited } from '../support/child-process';
 import { start as startModbusProcess, type ModbusProcess } from '../support/modbus-process';
 import { securityRevert } from '../support/security-revert';
 import { OpcuaProcess } from './opcua-process';
