@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { once } from 'node:events';
+import { after, describe, it, mock } from 'node:test';
 import type { DialectContext } from '../../../lib/dialects/dialect';
 import { registerDialect } from '../../../lib/dialects/registry';
 import type { ClientSession } from '../../../lib/server';
@@ -151,18 +152,35 @@ describe('endpoint limits', () => {
     await client.close();
   });
 
-  it('cuts off a client that stops answering pings', async () => {
-    const fixture = await endpoint({ limits: { pingIntervalMs: 50 } });
-    const alive = await TestClient.open(fixture.url);
-    const dead = await openRawWebSocket(fixture.port, '/');
-    await socketEnded(dead);
-    await waitFor(() => fixture.deliveries.some((delivery) => delivery.hook === 'CLOSE'), 'CLOSE of the dead client');
-    const close = fixture.deliveries.find((delivery) => delivery.hook === 'CLOSE');
-    assert.deepEqual(close?.payload, { code: 1006, reason: 'heartbeat timeout: no pong' });
-    await delay(200);
-    assert.equal(alive.ws.readyState, alive.ws.OPEN, 'a client that answers pings stays');
-    assert.equal(fixture.endpoint.clientCount, 1);
-    await alive.close();
+  it('cuts off a client that stops answering pings (fake interval timer)', async () => {
+    // Only setInterval is faked: the sockets run on real I/O, the heartbeat moves one tick at a time.
+    mock.timers.enable({ apis: ['setInterval'] });
+    try {
+      const fixture = await endpoint({ limits: { pingIntervalMs: 30_000 } });
+      const alive = await TestClient.open(fixture.url);
+      const dead = await openRawWebSocket(fixture.port, '/');
+      await waitFor(() => fixture.endpoint.clientCount === 2, 'both clients registered');
+      const aliveSession = fixture.endpoint.session(sessionIdOf(fixture, 0));
+      assert.ok(aliveSession);
+      const ponged = (): Promise<unknown> => once(aliveSession.socket, 'pong');
+      let pong = ponged();
+      mock.timers.tick(30_000); // ping both
+      await pong;
+      pong = ponged();
+      mock.timers.tick(30_000); // the raw socket never answered: cut off; the ws client is pinged again
+      await socketEnded(dead);
+      await waitFor(() => fixture.deliveries.some((delivery) => delivery.hook === 'CLOSE'), 'CLOSE of the dead client');
+      const close = fixture.deliveries.find((delivery) => delivery.hook === 'CLOSE');
+      assert.deepEqual(close?.payload, { code: 1006, reason: 'heartbeat timeout: no pong' });
+      await pong;
+      mock.timers.tick(30_000); // answered in time: it stays
+      assert.equal(alive.ws.readyState, alive.ws.OPEN, 'a client that answers pings stays');
+      assert.equal(fixture.endpoint.clientCount, 1);
+      assert.equal(fixture.deliveries.filter((delivery) => delivery.hook === 'CLOSE').length, 1);
+      await alive.close();
+    } finally {
+      mock.timers.reset();
+    }
   });
 
   it('conflates change notifications of a slow client to the latest value per tag', async () => {
