@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adminToken, launcher, ROOT, type DemoPorts } from '../support/demo';
 import { freePort } from '../support/ports';
-import { delay } from '../support/wait';
+import { deadline, pollUntil } from '../support/wait';
 import type { AgentReply, AgentRequest } from './agent-protocol';
 import { exited } from '../support/child-process';
 import { start as startModbusProcess, type ModbusProcess } from '../support/modbus-process';
@@ -81,17 +81,10 @@ export class SystemUnderTest {
         this.output += `\n[scorecard] Node-RED exited (${code ?? signal})\n`;
       }
     });
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      if (!this.nodeRed) throw new Error(`Node-RED did not start:\n${this.output}`);
-      try {
-        if ((await fetch(`http://127.0.0.1:${this.ports.http}/auth/login`)).status === 200) break;
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline) throw new Error(`Node-RED did not answer within 90 s:\n${this.output}`);
-      await delay(250);
-    }
+    // At log level warn, Node-RED prints no line when it listens: its login endpoint is asked instead.
+    await pollUntil(async () => (await fetch(`http://127.0.0.1:${this.ports.http}/auth/login`)).status === 200, 'Node-RED did not start', {
+      timeoutMs: 90_000, intervalMs: 250, abort: () => (this.nodeRed ? undefined : 'it exited'), context: () => this.output,
+    });
     this.token = await adminToken(this.ports.http);
   }
 
@@ -156,7 +149,7 @@ export class SystemUnderTest {
     this.nodeRed = undefined;
     if (child) {
       child.kill('SIGINT');
-      await Promise.race([exited(child), delay(15_000)]);
+      await Promise.race([exited(child), deadline(15_000)]);
       if (child.exitCode === null) child.kill('SIGKILL');
     }
     await this.opcua.kill();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { freePort } from './ports';
-import { delay } from './wait';
+import { deadline, pollUntil } from './wait';
 
 export const ROOT = resolve(__dirname, '..', '..', '..');
 export const PYTHON = '/usr/bin/python3';
@@ -101,32 +101,38 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     if (demo.pid !== undefined && demo.exitCode === null) {
       const exited = new Promise((done) => demo.once('exit', done));
       process.kill(-demo.pid, 'SIGINT');
-      await Promise.race([exited, delay(15_000)]);
+      await Promise.race([exited, deadline(15_000)]);
     }
     rmSync(dir, { recursive: true, force: true });
   };
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (demo.exitCode !== null || Date.now() > deadline) {
-      await stop();
-      throw new Error(`the demo did not come up:\n${log}`);
-    }
-    try {
-      if (await options.ready(httpPort)) break;
-    } catch {
-      // not listening yet
-    }
-    await delay(250);
+  // What `ready` asks for (an OPC UA session made, a device polled) has no event outside the process.
+  try {
+    await pollUntil(() => options.ready(httpPort), 'the demo did not come up', {
+      timeoutMs: 90_000, intervalMs: 250, abort: () => (demo.exitCode !== null ? 'it exited' : undefined), context: () => log,
+    });
+  } catch (error) {
+    await stop();
+    throw error;
   }
   return { httpPort, dir, log: () => log, stop };
 }
 
-/** Runs a Python client for at most `ms` and returns its output lines (stdout and stderr). */
-export function runPython(file: string, args: string[], ms: number): Promise<string[]> {
+/**
+ * Runs a Python client for at most `ms` and returns its output lines (stdout and stderr). `onLine` hears
+ * each stdout line as it comes, for a test that waits for the client to reach a step.
+ */
+export function runPython(file: string, args: string[], ms: number, onLine?: (line: string) => void): Promise<string[]> {
   return new Promise((done, fail) => {
     const child = spawn(PYTHON, ['-u', file, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+    let partial = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (!onLine) return;
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) onLine(line);
+    });
     child.stderr.on('data', (chunk: Buffer) => { out += chunk.toString(); });
     const timer = setTimeout(() => child.kill('SIGTERM'), ms);
     child.once('error', fail);

@@ -4,8 +4,34 @@ import { ModbusGateway, ModbusTagSource, type CycleChanges, type ReadRequest, ty
 import { TagSpace, type TagValue } from '../../../lib/tags';
 import { NeuronSimulator } from '../../../demo/modbus/neuron-simulator';
 import { productUnits, startNeuron } from '../../support/modbus';
-import { delay, waitFor } from '../../support/wait';
+import { waitFor } from '../../support/wait';
 import { startRtuBridge } from '../../support/rtu-over-tcp-bridge';
+
+/** Resolves after `count` more completed poll cycles of `unit` (the gateway's 'cycle' event). */
+function pollCycles(gateway: ModbusGateway, unit: number, count: number): Promise<void> {
+  return new Promise((resolve) => {
+    let seen = 0;
+    const listener = (polled: number): void => {
+      if (polled !== unit || ++seen < count) return;
+      gateway.off('cycle', listener);
+      resolve();
+    };
+    gateway.on('cycle', listener);
+  });
+}
+
+/** Resolves after `count` more requests to `unit` on the line, answered or not (the line's 'request' event). */
+function requests(gateway: ModbusGateway, unit: number, count: number): Promise<void> {
+  return new Promise((resolve) => {
+    let seen = 0;
+    const listener = (to: number): void => {
+      if (to !== unit || ++seen < count) return;
+      gateway.line.off('request', listener);
+      resolve();
+    };
+    gateway.line.on('request', listener);
+  });
+}
 
 describe('modbus gateway against the Neuron simulator', () => {
   const stops: Array<() => Promise<void>> = [];
@@ -38,7 +64,7 @@ describe('modbus gateway against the Neuron simulator', () => {
     const first = cycles.find((c) => c.unit === 2 && c.first);
     assert.equal(first?.changes.length, gateway.circuits(2).length);
     cycles.length = 0;
-    await delay(100);
+    await Promise.all(gateway.unitIds.map((unit) => pollCycles(gateway, unit, 3)));
     assert.equal(cycles.length, 0, 'no changes, no reports');
     sim.setDigitalInput(2, 3, true);
     await waitFor(() => cycles.length > 0, 'the DI change');
@@ -86,15 +112,15 @@ describe('modbus gateway against the Neuron simulator', () => {
     sim.setAnalogInput(2, 1, 4.5);
     const relay = gateway.circuits(2).find((c) => c.kind === 'ro')!;
     await assert.rejects(gateway.writePoint(relay, 'value', 1), /exception 11/);
-    await delay(150);
-    assert.equal(cycles.filter((c) => c.unit === 2).length, 0, 'no reports while away');
+    await requests(gateway, 2, 3);
+    assert.equal(cycles.filter((c) => c.unit === 2).length, 0, 'no reports while away, though polled');
     const writesBefore = sim.writes.length;
     sim.setOffline(2, undefined);
     await waitFor(() => gateway.unitStatus(2)?.reachable === true, 'unit 2 back');
     await waitFor(() => cycles.some((c) => c.unit === 2), 'the change made while away');
     const ai = cycles.find((c) => c.unit === 2)!.changes.filter((c) => c.circuit.kind !== 'register').map((c) => `${c.circuit.kind} ${c.circuit.id}`);
     assert.deepEqual(ai, ['ai 2_01']);
-    await delay(100);
+    await pollCycles(gateway, 2, 3);
     assert.equal(sim.writes.length, writesBefore, 'the failed write was not replayed');
     assert.equal(sim.output(2, 'ro', 1), false);
   });

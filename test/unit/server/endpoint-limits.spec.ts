@@ -6,7 +6,7 @@ import { registerDialect } from '../../../lib/dialects/registry';
 import type { ClientSession } from '../../../lib/server';
 import { GatewayEndpoint, SessionClosedError } from '../../../lib/server';
 import { clientCloseFrame, clientTextFrame, openRawWebSocket, readToEnd, serverFrames, socketEnded } from '../../support/raw-socket';
-import { delay, waitFor } from '../../support/wait';
+import { nextTurn, waitFor } from '../../support/wait';
 import { TestClient } from '../../support/ws-client';
 import { endpointPool, sessionIdOf } from './endpoint-fixture';
 
@@ -199,7 +199,7 @@ describe('endpoint limits', () => {
       // Looked at right away: the kernel may take the bytes (and reading resume) while the test waits.
       pausedReading ||= session.readingPaused;
       published += 2;
-      await delay(0);
+      await nextTurn();
     }
     assert.ok(session.conflatedFrames > 0, 'frames were conflated once the budget was exceeded');
     assert.ok(pausedReading, 'over budget, the server stops reading the client');
@@ -228,11 +228,14 @@ describe('endpoint limits', () => {
     client.ws.pause();
     const chunk = 'y'.repeat(100_000);
     const session = fixture.endpoint.session(sessionIdOf(fixture));
-    for (let i = 0; i < 400 && session?.closeSent === undefined; i++) {
+    assert.ok(session);
+    // Over budget (notifications conflate from then on), the close is due overBudgetCloseMs later.
+    for (let i = 0; i < 400 && session.conflatedFrames === 0; i++) {
       fixture.flowTags.publish('stuck/big', `${i}:${chunk}`);
-      await delay(5);
+      await nextTurn();
     }
-    assert.deepEqual(session?.closeSent, { code: 1008, reason: 'outbound budget exceeded: client too slow' });
+    await waitFor(() => session.closeSent !== undefined, 'the close of the slow client');
+    assert.deepEqual(session.closeSent, { code: 1008, reason: 'outbound budget exceeded: client too slow' });
     client.ws.resume();
     const closed = await client.closed;
     assert.equal(closed.code, 1008);
@@ -289,7 +292,7 @@ describe('endpoint limits', () => {
     for (let i = 0; i < 400 && session.conflatedFrames === 0; i++) {
       fixture.flowTags.publish('late/a', `${i}:${chunk}`);
       fixture.flowTags.publish('late/b', `${i}:${chunk}`);
-      await delay(0);
+      await nextTurn();
     }
     assert.ok(session.conflatedFrames > 0, 'notifications wait for the slow client');
     session.close(1000, 'done');
