@@ -50,12 +50,6 @@ export function withoutLocalSources(flows) {
   return flows.filter((node) => !dropped.has(node.id) && !dropped.has(node.server));
 }
 
-/** A's servers on their own ports (8081 ASNeG, 8082 gateway) moved where DEMO_ASNEG_PORT / DEMO_GATEWAY_PORT say. */
-export function moveServerPorts(flows, env = process.env) {
-  const moves = new Map([[8081, env.DEMO_ASNEG_PORT], [8082, env.DEMO_GATEWAY_PORT]].filter(([, value]) => value).map(([from, value]) => [from, parsePort(value)]));
-  return flows.map((node) => (node.type === 'ws-gateway-server' && node.listen === 'port' && moves.has(Number(node.port)) ? { ...node, port: moves.get(Number(node.port)) } : node));
-}
-
 function mosquittoBinary() {
   if (!ensureDebianPackage('mosquitto', ['sh', '-c', 'command -v mosquitto || test -x /usr/sbin/mosquitto'])) {
     throw new Error("demo:cluster needs Debian's mosquitto broker: sudo apt-get install -y mosquitto");
@@ -98,7 +92,7 @@ async function main() {
   const userDirA = path.join(CLUSTER_DIR, 'instance-a');
   const userDirB = path.join(CLUSTER_DIR, 'instance-b');
   const { flows: flowsA } = prepareUserDir({ userDir: userDirA, port: portA });
-  writeFlows(userDirA, [...moveServerPorts(flowsA), mqttNode({ id: 'c1a5e70000000a01', clientId: 'instance-a', brokerPort, prefix, direction: 'both' })]);
+  writeFlows(userDirA, [...flowsA, mqttNode({ id: 'c1a5e70000000a01', clientId: 'instance-a', brokerPort, prefix, direction: 'both' })]);
   const { flows: flowsB } = prepareUserDir({ userDir: userDirB, port: portB });
   // B owns nothing: it imports; its own flow tags (the examples' generators) stay local.
   writeFlows(userDirB, [...withoutLocalSources(flowsB), mqttNode({ id: 'c1a5e70000000b01', clientId: 'instance-b', brokerPort, prefix, direction: 'import' })]);

@@ -1,5 +1,15 @@
-// Runs every compiled spec under dist/test with Node's own test runner, one file at a time so that
-// tests that bind ports and count open handles do not disturb each other.
+// Runs the compiled specs under dist/test with Node's own test runner, one file at a time so that tests
+// that bind ports and count open handles do not disturb each other.
+//
+//   node scripts/run-tests.mjs                 every tier: unit, then nodes, then e2e
+//   node scripts/run-tests.mjs unit nodes      only these tiers (unit, nodes, e2e)
+//   node scripts/run-tests.mjs unit/tags       only specs whose path contains "unit/tags"
+//   node scripts/run-tests.mjs nodes zato      specs of a tier whose path contains "zato"
+//
+// The tiers: unit (test/unit: lib/ alone, nothing but Node and node_modules), nodes (test/nodes and
+// test/mqtt: the nodes in a real Node-RED, the MQTT bridge with Debian's mosquitto) and e2e (test/e2e:
+// the real demo with the seeds' Python clients, a serial line through socat). Only the e2e tier needs
+// programs outside node_modules that the tests cannot start themselves; see e2eNeeds below.
 //
 // Files named *.revert.spec.js run in a second invocation with the flags that let this Node decrypt
 // RSA PKCS#1 v1.5 (scripts/security-revert.mjs), as the demo runs: --security-revert=CVE-2023-46809 on
@@ -9,26 +19,80 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensurePythonClient } from './ensure-debian-package.mjs';
+import { debianPackageMissing, ensureDebianPackage } from './ensure-debian-package.mjs';
 import { revertFlags } from './security-revert.mjs';
 
+const TIERS = {
+  unit: ['dist/test/unit'],
+  nodes: ['dist/test/nodes', 'dist/test/mqtt'],
+  e2e: ['dist/test/e2e'],
+};
+
+/**
+ * What the e2e tier needs from Debian, and why. As root (CI) the runner installs what is missing; anyone
+ * else is told what to install, and the e2e tier does not run (the other tiers still do).
+ */
+const e2eNeeds = [
+  {
+    pkg: 'python3-websocket',
+    probe: ['/usr/bin/python3', '-c', 'import websocket'],
+    why: "the seed acceptance tests run the seeds' own Python examples (test/seeds/*.py), which import websocket-client",
+    neededBy: () => true,
+  },
+  {
+    pkg: 'socat',
+    probe: ['socat', '-V'],
+    why: 'the Modbus RTU serial-line test makes a pseudo-terminal with socat',
+    neededBy: (file) => file.includes('serial-line'),
+  },
+];
+
 function specs(dir) {
-  return readdirSync(dir).flatMap((entry) => {
+  let entries;
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return entries.flatMap((entry) => {
     const path = join(dir, entry);
     if (statSync(path).isDirectory()) return specs(path);
     return entry.endsWith('.spec.js') ? [path] : [];
   });
 }
 
-const filter = process.argv[2];
-const files = specs('dist/test').filter((file) => !filter || file.includes(filter)).sort();
+const args = process.argv.slice(2);
+const tiers = args.filter((arg) => arg in TIERS);
+const filters = args.filter((arg) => !(arg in TIERS));
+const selected = (tiers.length > 0 ? tiers : Object.keys(TIERS)).sort((a, b) => Object.keys(TIERS).indexOf(a) - Object.keys(TIERS).indexOf(b));
+const tierOf = new Map();
+for (const tier of selected) {
+  for (const file of TIERS[tier].flatMap(specs).sort()) {
+    if (filters.every((filter) => file.includes(filter))) tierOf.set(file, tier);
+  }
+}
+let files = [...tierOf.keys()];
 if (files.length === 0) {
-  console.error('no spec files found under dist/test');
+  console.error(`no spec files under dist/test for ${args.join(' ') || 'all tiers'} (built? npm run build)`);
   process.exit(1);
 }
 
-// Seed acceptance tests (test/e2e) drive the demo with the seeds' own Python client.
-if (files.some((file) => file.includes('/e2e/')) && !ensurePythonClient()) process.exit(1);
+let status = 0;
+const e2eFiles = files.filter((file) => tierOf.get(file) === 'e2e');
+const needs = e2eNeeds.filter((need) => e2eFiles.some(need.neededBy));
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+const missing = needs.filter((need) => (isRoot ? !ensureDebianPackage(need.pkg, need.probe) : debianPackageMissing(need.probe)));
+if (missing.length > 0) {
+  const lines = [
+    `the e2e tier (test/e2e) needs Debian package${missing.length > 1 ? 's' : ''} that ${isRoot ? 'could not be installed' : 'are missing'}:`,
+    ...missing.map((need) => `  ${need.pkg}: ${need.why}`),
+    `install with: sudo apt-get install -y ${missing.map((need) => need.pkg).join(' ')}`,
+    'the unit and nodes tiers do not need them (npm run test:unit, npm run test:nodes).',
+  ];
+  console.error(lines.join('\n'));
+  files = files.filter((file) => tierOf.get(file) !== 'e2e');
+  status = 1;
+}
 
 const isRevert = (file) => file.endsWith('.revert.spec.js');
 const runs = [
@@ -51,7 +115,6 @@ function runTests(args) {
   });
 }
 
-let status = 0;
 let passed = 0;
 let failed = 0;
 for (const run of runs) {
@@ -63,5 +126,6 @@ for (const run of runs) {
   failed += result.failed;
 }
 // Two invocations print two summaries; this line is the total of both.
-console.log(`\ntotal: ${passed} passed, ${failed} failed`);
+const skippedTier = missing.length > 0 ? `; the e2e tier did not run (missing: ${missing.map((need) => need.pkg).join(', ')})` : '';
+console.log(`\ntotal: ${passed} passed, ${failed} failed${skippedTier}`);
 process.exit(status);

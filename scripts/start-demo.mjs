@@ -23,6 +23,8 @@
 //   <simulator switch> e.g. DEMO_OPCUA=0, DEMO_MODBUS=0: run without that simulator
 //   DEMO_SIMULATORS_DIR  load the simulators from this folder instead of dist/demo/simulators (tests)
 //   DEMO_EVOK3_PORT    port of the EVOK 3 example server (default 8080, EVOK 3's own; WebSocket and REST)
+//   DEMO_ASNEG_PORT, DEMO_GATEWAY_PORT  ports of the ASNeG server and gateway examples (default 8081, 8082)
+//   DEMO_OPCUA_PORT, DEMO_MODBUS_PORT   ports of the simulators (default 4840, 5020); the flows follow
 //   DEMO_USER_DIR      the Node-RED user directory instead of demo/user-dir (tests run the demo in a temp dir)
 // Security: the editor and admin API need the login DEMO_ADMIN (printed in the banner); other sites' pages
 // can neither call the admin API nor open the endpoints' WebSockets (docs/reliability/demo-security.md).
@@ -38,12 +40,14 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import bcrypt from 'bcryptjs';
+import { HOST, PortError, demoPortsFromEnv, moveDemoPorts, readPort } from './demo-ports.mjs';
 import { revertFlags } from './security-revert.mjs';
+
+export { HOST };
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PACKAGE_JSON = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 export const PACKAGE_NAME = PACKAGE_JSON.name;
-export const HOST = '127.0.0.1';
 export const USER_DIR = process.env.DEMO_USER_DIR ? path.resolve(process.env.DEMO_USER_DIR) : path.join(ROOT, 'demo', 'user-dir');
 export const EXAMPLES_DIR = path.join(ROOT, 'examples');
 export const SIMULATORS_DIR = path.join(ROOT, 'dist', 'demo', 'simulators');
@@ -88,12 +92,7 @@ function isSwitchedOn(value) {
 }
 
 export function parsePort(value) {
-  if (value === undefined || value.trim() === '') return 1880;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new DemoError(`PORT must be an integer from 1 to 65535, got "${value}"`);
-  }
-  return port;
+  return readPort(value, 'PORT', 1880);
 }
 
 /**
@@ -417,35 +416,6 @@ function writePackageJson(userDir) {
 }
 
 /**
- * Creates or refreshes the Node-RED user directory. Returns the flow configuration it holds.
- * `keepFlows`: leave an existing flows.json / flows_cred.json alone.
- */
-/**
- * The examples talk to the demo's own endpoints at their fixed ports (Node-RED 1880, the OPC UA demo
- * server 4840, the Modbus simulator 5020, the EVOK 3 server 8080); when PORT, DEMO_OPCUA_PORT,
- * DEMO_MODBUS_PORT or DEMO_EVOK3_PORT move one of them, the flows follow.
- */
-export function followDemoPort(flows, port, env = process.env) {
-  const opcuaPort = env.DEMO_OPCUA_PORT ? parsePort(env.DEMO_OPCUA_PORT) : 4840;
-  const modbusPort = env.DEMO_MODBUS_PORT ? parsePort(env.DEMO_MODBUS_PORT) : 5020;
-  const evok3Port = env.DEMO_EVOK3_PORT ? parsePort(env.DEMO_EVOK3_PORT) : 8080;
-  const moveOpcua = (text) => text.replaceAll(`opc.tcp://${HOST}:4840`, `opc.tcp://${HOST}:${opcuaPort}`);
-  return flows.map((node) => {
-    if (node.type === 'ws-gateway-client' && typeof node.url === 'string') {
-      return { ...node, url: node.url.replace(`//${HOST}:1880/`, `//${HOST}:${port}/`) };
-    }
-    if (node.type === 'ws-gateway-opcua' && typeof node.endpointUrl === 'string') return { ...node, endpointUrl: moveOpcua(node.endpointUrl) };
-    if (node.type === 'ws-gateway-modbus' && node.host === HOST && Number(node.port) === 5020) return { ...node, port: modbusPort };
-    if (node.type !== 'ws-gateway-server') return node;
-    // Every server carries gatewayEndpoints (the examples set every property), so both rules apply in turn.
-    let server = typeof node.gatewayEndpoints === 'string' ? { ...node, gatewayEndpoints: moveOpcua(node.gatewayEndpoints) } : node;
-    // The EVOK 3 server listens on EVOK 3's own port 8080 (WebSocket and REST).
-    if (server.dialect === 'evok' && server.listen === 'port' && Number(server.port) === 8080) server = { ...server, port: evok3Port };
-    return server;
-  });
-}
-
-/**
  * Browser pages may open the demo's WebSockets only when they come from this machine's Node-RED (the
  * editor, dashboards on httpNode) or from the endpoint's own address (clients such as Python's
  * websocket-client send that as their Origin). Clients that send no Origin are no browsers and pass on to
@@ -461,7 +431,13 @@ export function restrictOrigins(flows, port) {
   });
 }
 
-export function prepareUserDir({ userDir = USER_DIR, root = ROOT, examplesDir = EXAMPLES_DIR, keepFlows = false, port = 1880 } = {}) {
+/**
+ * Creates or refreshes the Node-RED user directory. Returns the flow configuration it holds.
+ * `keepFlows`: leave an existing flows.json / flows_cred.json alone. `port`: Node-RED's port. `ports`:
+ * where the flows' other demo ports go (scripts/demo-ports.mjs; missing ones keep the demo's); without
+ * it, the DEMO_*_PORT variables say.
+ */
+export function prepareUserDir({ userDir = USER_DIR, root = ROOT, examplesDir = EXAMPLES_DIR, keepFlows = false, port = 1880, ports = undefined } = {}) {
   fs.mkdirSync(userDir, { recursive: true });
   fs.writeFileSync(path.join(userDir, 'settings.js'), settingsSource());
   writePackageJson(userDir);
@@ -473,7 +449,8 @@ export function prepareUserDir({ userDir = USER_DIR, root = ROOT, examplesDir = 
     return { flows: JSON.parse(fs.readFileSync(flowsFile, 'utf8')), files: [] };
   }
   const merged = mergeExampleFlows(examplesDir);
-  merged.flows = restrictOrigins(followDemoPort(merged.flows, port), port);
+  // The examples name the demo's fixed ports; PORT and DEMO_*_PORT (or the caller's `ports`) move them.
+  merged.flows = restrictOrigins(moveDemoPorts(merged.flows, { ...(ports ?? demoPortsFromEnv()), http: port }), port);
   fs.writeFileSync(flowsFile, `${JSON.stringify(merged.flows, null, 4)}\n`);
   fs.writeFileSync(path.join(userDir, 'flows_cred.json'), `${JSON.stringify(merged.credentials, null, 4)}\n`);
   const tabs = merged.flows.filter((node) => node.type === 'tab').length;
@@ -676,7 +653,7 @@ export function runDemo() {
   main().then(
     (code) => process.exit(code),
     (err) => {
-      console.error(`[demo] ${err instanceof DemoError ? err.message : err?.stack ?? err}`);
+      console.error(`[demo] ${err instanceof DemoError || err instanceof PortError ? err.message : err?.stack ?? err}`);
       process.exit(1);
     },
   );

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { ROOT } from '../support/demo';
 import { mosquittoBinary } from '../support/mosquitto';
 import { freePort } from '../support/ports';
-import { delay } from '../support/wait';
+import { deadline, pollUntil } from '../support/wait';
 import { TestClient } from '../support/ws-client';
 
 type WinccoaAnswer = Record<string, { Values?: Record<string, unknown>; Error?: number; Id?: number }>;
@@ -44,27 +44,27 @@ describe('npm run demo:cluster: two instances sharing one tag space through Mosq
     if (cluster.pid !== undefined && cluster.exitCode === null) {
       const exited = new Promise((done) => cluster.once('exit', done));
       process.kill(-cluster.pid, 'SIGINT');
-      await Promise.race([exited, delay(20_000)]);
+      await Promise.race([exited, deadline(20_000)]);
     }
     rmSync(dir, { recursive: true, force: true });
   });
 
   /** Opens a WinCC OA client on B once B serves it and has imported Sine from A. */
   async function winccoaOnB(): Promise<TestClient> {
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      if (cluster.exitCode !== null || Date.now() > deadline) throw new Error(`the cluster did not come up:\n${log}`);
-      try {
-        const client = await TestClient.open(`ws://127.0.0.1:${portB}/winccoa?username=demo&password=demo`);
-        client.send({ DpGet: { Id: 0, Dps: ['Sine.'] } });
-        const answer = await client.nextJson<WinccoaAnswer>(5000);
-        if (answer.DpGetResult?.Error === 0) return client;
-        await client.close();
-      } catch {
-        // B not listening yet, or Sine not imported yet
-      }
-      await delay(500);
-    }
+    let ready: TestClient | undefined;
+    // B listening, and Sine imported from A over MQTT, show only to a client that asks.
+    const asked = async (): Promise<boolean> => {
+      const client = await TestClient.open(`ws://127.0.0.1:${portB}/winccoa?username=demo&password=demo`);
+      client.send({ DpGet: { Id: 0, Dps: ['Sine.'] } });
+      const answer = await client.nextJson<WinccoaAnswer>(5000);
+      if (answer.DpGetResult?.Error === 0) ready = client;
+      else await client.close();
+      return ready !== undefined;
+    };
+    await pollUntil(asked, 'the cluster did not come up (B with Sine. imported from A)', {
+      timeoutMs: 120_000, intervalMs: 500, abort: () => (cluster.exitCode !== null ? 'it exited' : undefined), context: () => log,
+    });
+    return ready as TestClient;
   }
 
   it('a WinCC OA client on B sees Sine. change, and its DpSet of Setpoint. is read by an ASNeG client on A', async () => {

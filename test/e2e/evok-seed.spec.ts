@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runPython, startDemo, type RunningDemo } from '../support/demo';
 import { freePort } from '../support/ports';
-import { delay } from '../support/wait';
 
 /**
  * The seed's three client programs (websocket-client's WebSocketApp printing what it receives), written
@@ -39,8 +38,6 @@ describe('the seed examples with Python websocket-client against npm start', () 
     const modbusPort = await freePort();
     demo = await startDemo({
       env: { DEMO_MODBUS_PORT: String(modbusPort), DEMO_OPCUA: '0' },
-      // The example flow points at the demo's fixed simulator port; this run uses a free one.
-      editFlows: (flows) => flows.replace(/"port": 5020,/g, `"port": ${modbusPort},`),
       ready: async (port) => {
         const response = await fetch(`http://127.0.0.1:${port}/rest/relay/1_01`);
         return response.status === 200 && ((await response.json()) as { value: unknown }).value !== null;
@@ -78,8 +75,11 @@ describe('the seed examples with Python websocket-client against npm start', () 
       'print("WebSocket send RO 1.01 to HIGH", flush=True)',
       'ws.close()',
     ].join('\n')));
-    const listening = runPython(filtered, [], 4000);
-    await delay(1000);
+    // The listener sends its filter as soon as it prints that it is open.
+    let opened: () => void = () => undefined;
+    const open = new Promise<void>((resolve) => { opened = resolve; });
+    const listening = runPython(filtered, [], 4000, (line) => { if (line === 'WebSocket connection opened') opened(); });
+    await Promise.race([open, listening]);
     const setOutput = await runPython(setter, [], 5000);
     assert.deepEqual(setOutput, ['WebSocket connection opened', 'WebSocket send RO 1.01 to HIGH', 'WebSocket connection closed']);
     for (const [path, value] of [['ao/2_03', '5.9'], ['ao/2_04', '1.3'], ['relay/1_01', '0']]) {

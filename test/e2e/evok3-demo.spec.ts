@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { ROOT, startDemo, type RunningDemo } from '../support/demo';
+import { startDemo, type RunningDemo } from '../support/demo';
 import { freePort } from '../support/ports';
 import { TestClient } from '../support/ws-client';
 
 type DeviceObject = Record<string, unknown>;
-interface FlowNode { id: string; type: string; [key: string]: unknown }
-type FollowDemoPort = (flows: FlowNode[], port: number, env: Record<string, string>) => FlowNode[];
 
 /**
  * `npm start` serves both EVOK generations: the seed's shapes on Node-RED's /ws, EVOK 3's on an own port
@@ -25,11 +21,8 @@ describe('npm start: an EVOK 3 client against the demo\'s own-port EVOK 3 server
     const modbusPort = await freePort();
     evok3Port = await freePort();
     evok3 = `http://127.0.0.1:${evok3Port}`;
-    const { followDemoPort } = await import(pathToFileURL(join(ROOT, 'scripts', 'start-demo.mjs')).href) as { followDemoPort: FollowDemoPort };
     demo = await startDemo({
-      env: { DEMO_MODBUS_PORT: String(modbusPort), DEMO_OPCUA: '0' },
-      // The demo's own port follow: DEMO_EVOK3_PORT and DEMO_MODBUS_PORT, as `npm start` applies them.
-      editFlows: (flows) => `${JSON.stringify(followDemoPort(JSON.parse(flows) as FlowNode[], 1880, { DEMO_EVOK3_PORT: String(evok3Port), DEMO_MODBUS_PORT: String(modbusPort) }), null, 4)}\n`,
+      env: { DEMO_MODBUS_PORT: String(modbusPort), DEMO_EVOK3_PORT: String(evok3Port), DEMO_OPCUA: '0' },
       ready: async () => {
         const response = await fetch(`${evok3}/rest/ro/2_01`);
         return response.status === 200 && ((await response.json()) as DeviceObject).value !== null;

@@ -21,16 +21,8 @@ describe('the OPC UA server, OPC UA gateway and WinCC OA seed examples against n
     opcuaPort = await freePort();
     const modbusPort = await freePort();
     demo = await startDemo({
-      env: { DEMO_OPCUA_PORT: String(opcuaPort), DEMO_MODBUS_PORT: String(modbusPort) },
-      // The example flows name the demo's fixed ports; this run uses free ones.
-      editFlows: (flows) => flows
-        .replace(/"port": 8082,/g, `"port": ${gatewayPort},`)
-        .replace(/"port": 8081,/g, `"port": ${serverPort},`)
-        // The demo lets browsers in from the endpoints' own addresses (websocket-client sends that Origin).
-        .replace(/(127\.0\.0\.1|localhost):8082\b/g, `$1:${gatewayPort}`)
-        .replace(/(127\.0\.0\.1|localhost):8081\b/g, `$1:${serverPort}`)
-        .replace(/"port": 5020,/g, `"port": ${modbusPort},`)
-        .replace(/opc\.tcp:\/\/127\.0\.0\.1:4840/g, `opc.tcp://127.0.0.1:${opcuaPort}`),
+      // The example flows follow these ports as they follow `npm start`'s (scripts/demo-ports.mjs).
+      env: { DEMO_OPCUA_PORT: String(opcuaPort), DEMO_MODBUS_PORT: String(modbusPort), DEMO_ASNEG_PORT: String(serverPort), DEMO_GATEWAY_PORT: String(gatewayPort) },
       ready: async (httpPort) => {
         const client = await TestClient.open(`ws://127.0.0.1:${httpPort}/winccoa?username=demo&password=demo`);
         await client.close();

@@ -5,7 +5,7 @@ import { catchAll, clientInNode, clientNode, clientOutNode, helperNode, invokeFl
 import { echoFlow, type FlowNode } from '../fixtures/flows/raw-flows';
 import { loadWithClient } from '../support/client-nodes';
 import { collect, helper, wsUrl } from '../support/node-red';
-import { delay, openHandles, waitFor } from '../support/wait';
+import { expectNothingWithin, handlesBackTo, openHandles, waitFor } from '../support/wait';
 import { PeerServiceError, ZatoPeer } from '../support/zato-peer';
 
 const seedRequest = { elem1: 'value1', elem2: 'value2' };
@@ -139,7 +139,8 @@ describe('ws-gateway-client with ws-gateway-in / ws-gateway-out', () => {
     peer.dropNewest();
     await waitFor(() => events.length === 2, 'CLOSE');
     assert.deepEqual(events[1].payload, { code: 1006, reason: '' });
-    await delay(150);
+    // A reconnection that does not come has no event; the window is several first back-off delays.
+    await expectNothingWithin(150);
     assert.equal(peer.connections.length, 1, 'no reconnection');
     assert.equal(events.length, 2);
   });
@@ -248,7 +249,6 @@ describe('ws-gateway-client with ws-gateway-in / ws-gateway-out', () => {
   it('leaves no socket or timer behind when the flow stops, even with invocations waiting and pings running', async () => {
     peer = await ZatoPeer.start();
     peer.services.set('never', () => new Promise(() => {}));
-    await delay(50);
     const before = openHandles();
     await loadWithClient(invokeFlow(peer.url, { pingInterval: 0.05, responseTimeout: 30 }));
     const events = collect('events');
@@ -257,8 +257,7 @@ describe('ws-gateway-client with ws-gateway-in / ws-gateway-out', () => {
     inject('invoker', { payload: { service: 'never', request: {} } });
     await peer.nextFrame((frame) => (frame.data as { service?: string } | undefined)?.service === 'never');
     await helper.unload();
-    await delay(50);
-    for (const [kind, count] of openHandles()) assert.ok(count <= (before.get(kind) ?? 0), `${count} ${kind} left (before: ${before.get(kind) ?? 0})`);
+    await handlesBackTo(before);
     assert.equal(events.length, 1, 'no CLOSE on stop');
     assert.ok(errors.length <= 1);
   });

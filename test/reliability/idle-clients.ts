@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { AgentReply } from './agent-protocol';
-import { exited, forkReady } from './child-process';
+import { exited, forkReady } from '../support/child-process';
 import type { IdleCommand, IdleReport } from './idle-protocol';
 import type { SystemUnderTest } from './system-under-test';
 import { raw } from './targets';
@@ -44,7 +44,7 @@ function ask(child: ChildProcess, command: IdleCommand): Promise<IdleReport> {
 
 export async function idleClients(system: SystemUnderTest, log: (line: string) => void): Promise<IdleRow> {
   const started = Date.now();
-  const { child } = await forkReady<IdleReport>(join(__dirname, 'idle-clients-child.js'), [], []);
+  const { child } = await forkReady<IdleReport>(join(__dirname, 'idle-clients-child.js'), []);
   try {
     const before = await system.stats({ gc: true });
     const opened = await ask(child, { cmd: 'open', url: raw.url(system.ports), count: IDLE_CLIENTS });

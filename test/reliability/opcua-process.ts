@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { exited, forkReady } from './child-process';
+import { exited, forkReady } from '../support/child-process';
 import { securityRevert } from '../support/security-revert';
 
 /** The demo OPC UA server in its own process, so that it can be killed (SIGKILL) and started again. */
@@ -14,7 +14,7 @@ export class OpcuaProcess {
   }
 
   async start(): Promise<void> {
-    const { child } = await forkReady<{ endpointUrl: string }>(join(__dirname, 'opcua-child.js'), [String(this.port), this.pkiFolder], (await securityRevert()).revertFlags(), 90_000);
+    const { child } = await forkReady<{ endpointUrl: string }>(join(__dirname, 'opcua-child.js'), [String(this.port), this.pkiFolder], { execArgv: (await securityRevert()).revertFlags(), timeoutMs: 90_000 });
     this.child = child;
   }
 

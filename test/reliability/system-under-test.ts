@@ -2,12 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { adminToken, ROOT } from '../support/demo';
+import { adminToken, launcher, ROOT, type DemoPorts } from '../support/demo';
 import { freePort } from '../support/ports';
-import { delay } from '../support/wait';
+import { deadline, pollUntil } from '../support/wait';
 import type { AgentReply, AgentRequest } from './agent-protocol';
-import { exited } from './child-process';
+import { exited } from '../support/child-process';
 import { start as startModbusProcess, type ModbusProcess } from '../support/modbus-process';
 import { securityRevert } from '../support/security-revert';
 import { OpcuaProcess } from './opcua-process';
@@ -17,17 +16,8 @@ const ECHO_SERVER_ID = 'c0ffee0000000001';
 /** Enough for the idle-clients row's 10,000 clients and its probes. */
 export const ECHO_MAX_CLIENTS = 10_100;
 
-export interface Ports {
-  http: number;
-  /** The examples' ASNeG server dialect (8081 in the demo). */
-  opcuaServer: number;
-  /** The examples' ASNeG gateway dialect (8082 in the demo). */
-  opcuaGateway: number;
-  modbus: number;
-  opcua: number;
-  /** The examples' EVOK 3 own-port server (8080 in the demo). */
-  evok3: number;
-}
+/** The demo's ports (test/support/demo.ts), all free ones here. */
+export type Ports = DemoPorts;
 
 /**
  * The demo as `npm start` builds it (settings, every example flow), run on free ports: Node-RED in a
@@ -60,26 +50,12 @@ export class SystemUnderTest {
   }
 
   private async prepare(): Promise<void> {
-    const launcher = await import(pathToFileURL(join(ROOT, 'scripts', 'start-demo.mjs')).href) as {
-      prepareUserDir(options: { userDir: string; port: number }): unknown;
-    };
-    // prepareUserDir points the example flows at the simulators' ports the way `npm start` does, from these.
-    process.env.DEMO_OPCUA_PORT = String(this.ports.opcua);
-    process.env.DEMO_MODBUS_PORT = String(this.ports.modbus);
-    process.env.DEMO_EVOK3_PORT = String(this.ports.evok3);
-    launcher.prepareUserDir({ userDir: this.dir, port: this.ports.http });
+    // prepareUserDir points the example flows at these ports the way `npm start` does (scripts/demo-ports.mjs).
+    const { http, ...ports } = this.ports;
+    (await launcher()).prepareUserDir({ userDir: this.dir, port: http, ports });
     const file = join(this.dir, 'flows.json');
-    const text = readFileSync(file, 'utf8')
-      .replace(/(127\.0\.0\.1|localhost):8081\b/g, `$1:${this.ports.opcuaServer}`)
-      .replace(/(127\.0\.0\.1|localhost):8082\b/g, `$1:${this.ports.opcuaGateway}`);
-    const flows = (JSON.parse(text) as Array<Record<string, unknown>>).map((node) => {
-      if (node.type !== 'ws-gateway-server') return node;
-      const edited = { ...node };
-      if (node.listen === 'port' && Number(node.port) === 8081) edited.port = this.ports.opcuaServer;
-      if (node.listen === 'port' && Number(node.port) === 8082) edited.port = this.ports.opcuaGateway;
-      if (node.id === ECHO_SERVER_ID) edited.maxClients = ECHO_MAX_CLIENTS;
-      return edited;
-    });
+    const flows = (JSON.parse(readFileSync(file, 'utf8')) as Array<Record<string, unknown>>)
+      .map((node) => (node.id === ECHO_SERVER_ID ? { ...node, maxClients: ECHO_MAX_CLIENTS } : node));
     writeFileSync(file, JSON.stringify(flows, null, 2));
   }
 
@@ -105,17 +81,10 @@ export class SystemUnderTest {
         this.output += `\n[scorecard] Node-RED exited (${code ?? signal})\n`;
       }
     });
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      if (!this.nodeRed) throw new Error(`Node-RED did not start:\n${this.output}`);
-      try {
-        if ((await fetch(`http://127.0.0.1:${this.ports.http}/auth/login`)).status === 200) break;
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline) throw new Error(`Node-RED did not answer within 90 s:\n${this.output}`);
-      await delay(250);
-    }
+    // At log level warn, Node-RED prints no line when it listens: its login endpoint is asked instead.
+    await pollUntil(async () => (await fetch(`http://127.0.0.1:${this.ports.http}/auth/login`)).status === 200, 'Node-RED did not start', {
+      timeoutMs: 90_000, intervalMs: 250, abort: () => (this.nodeRed ? undefined : 'it exited'), context: () => this.output,
+    });
     this.token = await adminToken(this.ports.http);
   }
 
@@ -180,7 +149,7 @@ export class SystemUnderTest {
     this.nodeRed = undefined;
     if (child) {
       child.kill('SIGINT');
-      await Promise.race([exited(child), delay(15_000)]);
+      await Promise.race([exited(child), deadline(15_000)]);
       if (child.exitCode === null) child.kill('SIGKILL');
     }
     await this.opcua.kill();

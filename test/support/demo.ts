@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { freePort } from './ports';
-import { delay } from './wait';
+import { deadline, pollUntil } from './wait';
 
 export const ROOT = resolve(__dirname, '..', '..', '..');
 export const PYTHON = '/usr/bin/python3';
@@ -17,10 +17,11 @@ export interface RunningDemo {
 }
 
 export interface DemoOptions {
-  /** Environment for scripts/start-demo.mjs (simulator ports and switches). */
+  /**
+   * Environment for scripts/start-demo.mjs: simulator switches and ports (DEMO_*_PORT); the example
+   * flows follow the ports as `npm start` has them follow (scripts/demo-ports.mjs).
+   */
   env: Record<string, string>;
-  /** Edits of the merged example flows, e.g. moving a fixed port to a free one. */
-  editFlows?(flowsJson: string): string;
   /** Resolves true once the demo answers what the test needs. */
   ready(httpPort: number): Promise<boolean>;
 }
@@ -30,14 +31,34 @@ interface Credentials {
   password: string;
 }
 
+/** The ports the example flows name (scripts/demo-ports.mjs). */
+export interface DemoPorts {
+  http: number;
+  evok3: number;
+  opcuaServer: number;
+  opcuaGateway: number;
+  opcua: number;
+  modbus: number;
+}
+
 /** What the tests use of scripts/start-demo.mjs. */
 interface Launcher {
-  prepareUserDir(options: { userDir: string; port: number }): unknown;
+  /** `ports`: where the example flows' demo ports go; without it, the test process's DEMO_*_PORT say. */
+  prepareUserDir(options: { userDir: string; port: number; ports?: Partial<DemoPorts> }): unknown;
   DEMO_ADMIN: Credentials;
 }
 
-function launcher(): Promise<Launcher> {
+/** What the tests use of scripts/demo-ports.mjs. */
+interface PortsModule {
+  demoPortsFromEnv(env: Record<string, string | undefined>): DemoPorts;
+}
+
+export function launcher(): Promise<Launcher> {
   return import(pathToFileURL(join(ROOT, 'scripts', 'start-demo.mjs')).href) as Promise<Launcher>;
+}
+
+function portsModule(): Promise<PortsModule> {
+  return import(pathToFileURL(join(ROOT, 'scripts', 'demo-ports.mjs')).href) as Promise<PortsModule>;
 }
 
 /** The demo's editor login (adminAuth), as printed in its banner. */
@@ -65,9 +86,8 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const httpPort = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'ws-gateway-demo-'));
   const { prepareUserDir } = await launcher();
-  prepareUserDir({ userDir: dir, port: httpPort });
-  const flowsFile = join(dir, 'flows.json');
-  if (options.editFlows) writeFileSync(flowsFile, options.editFlows(readFileSync(flowsFile, 'utf8')));
+  // Written here, kept by the demo (DEMO_KEEP_FLOWS): the flows follow the ports of `options.env`.
+  prepareUserDir({ userDir: dir, port: httpPort, ports: (await portsModule()).demoPortsFromEnv(options.env) });
   let log = '';
   const demo: ChildProcess = spawn(process.execPath, [join(ROOT, 'scripts', 'start.mjs')], {
     cwd: ROOT,
@@ -81,32 +101,38 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     if (demo.pid !== undefined && demo.exitCode === null) {
       const exited = new Promise((done) => demo.once('exit', done));
       process.kill(-demo.pid, 'SIGINT');
-      await Promise.race([exited, delay(15_000)]);
+      await Promise.race([exited, deadline(15_000)]);
     }
     rmSync(dir, { recursive: true, force: true });
   };
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (demo.exitCode !== null || Date.now() > deadline) {
-      await stop();
-      throw new Error(`the demo did not come up:\n${log}`);
-    }
-    try {
-      if (await options.ready(httpPort)) break;
-    } catch {
-      // not listening yet
-    }
-    await delay(250);
+  // What `ready` asks for (an OPC UA session made, a device polled) has no event outside the process.
+  try {
+    await pollUntil(() => options.ready(httpPort), 'the demo did not come up', {
+      timeoutMs: 90_000, intervalMs: 250, abort: () => (demo.exitCode !== null ? 'it exited' : undefined), context: () => log,
+    });
+  } catch (error) {
+    await stop();
+    throw error;
   }
   return { httpPort, dir, log: () => log, stop };
 }
 
-/** Runs a Python client for at most `ms` and returns its output lines (stdout and stderr). */
-export function runPython(file: string, args: string[], ms: number): Promise<string[]> {
+/**
+ * Runs a Python client for at most `ms` and returns its output lines (stdout and stderr). `onLine` hears
+ * each stdout line as it comes, for a test that waits for the client to reach a step.
+ */
+export function runPython(file: string, args: string[], ms: number, onLine?: (line: string) => void): Promise<string[]> {
   return new Promise((done, fail) => {
     const child = spawn(PYTHON, ['-u', file, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+    let partial = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (!onLine) return;
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) onLine(line);
+    });
     child.stderr.on('data', (chunk: Buffer) => { out += chunk.toString(); });
     const timer = setTimeout(() => child.kill('SIGTERM'), ms);
     child.once('error', fail);

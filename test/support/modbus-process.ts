@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
 import path = require('node:path');
-import readline = require('node:readline');
 import type { SimulatedWrite } from '../../demo/modbus/neuron-simulator';
+import { exited, forkReady } from './child-process';
 
 /** The Neuron simulator running in a child process (modbus-process-child.ts). */
 export interface ModbusProcess {
@@ -29,20 +28,15 @@ export interface ModbusProcessOptions {
  * and the reliability scorecard: only a separate process can be frozen with SIGSTOP.
  */
 export async function start(options: ModbusProcessOptions = {}): Promise<ModbusProcess> {
-  const child = spawn(process.execPath, [path.join(__dirname, 'modbus-process-child.js'), String(options.port ?? 0), options.product ?? 'neuron-l533'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
   const writes: SimulatedWrite[] = [];
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let frozen = false;
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the Modbus simulator process ended (${code}) before it listened`)));
-    readline.createInterface({ input: child.stdout }).on('line', (line) => {
-      const event = JSON.parse(line) as { port?: number; write?: SimulatedWrite };
-      if (event.write) writes.push(event.write);
-      if (event.port !== undefined) resolve(event.port);
-    });
+  const { child, ready } = await forkReady<{ port: number }>(path.join(__dirname, 'modbus-process-child.js'), [String(options.port ?? 0), options.product ?? 'neuron-l533'], {
+    onMessage: (message) => {
+      const write = (message as { write?: SimulatedWrite }).write;
+      if (write) writes.push(write);
+    },
   });
+  const port = ready.port;
   const pid = child.pid;
   if (pid === undefined) throw new Error('the Modbus simulator process has no pid');
   return {
@@ -61,7 +55,7 @@ export async function start(options: ModbusProcessOptions = {}): Promise<ModbusP
       if (child.exitCode !== null || child.signalCode !== null) return;
       if (frozen) child.kill('SIGCONT');
       child.kill('SIGTERM');
-      await exited;
+      await exited(child);
     },
   };
 }

@@ -1,10 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net = require('node:net');
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from './ports';
-import { delay } from './wait';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const PROBE = ['sh', '-c', 'command -v mosquitto || test -x /usr/sbin/mosquitto'];
@@ -57,12 +55,21 @@ export async function startBroker(options: { users?: Record<string, string> } = 
     async start() {
       const started = spawn(binary, ['-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
       child = started;
-      started.stderr?.on('data', (chunk: Buffer) => { log += chunk.toString('utf8'); });
-      const deadline = Date.now() + 10_000;
-      while (!(await accepts(port))) {
-        if (started.exitCode !== null || Date.now() > deadline) throw new Error(`mosquitto did not start on ${port}: ${log}`);
-        await delay(20);
-      }
+      const from = log.length;
+      // Mosquitto logs "mosquitto version x running" once its listeners are open (log_dest stderr).
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`mosquitto did not start on ${port} within 10 s: ${log}`)), 10_000);
+        started.stderr?.on('data', (chunk: Buffer) => {
+          log += chunk.toString('utf8');
+          if (!/mosquitto version \S+ running/.test(log.slice(from))) return;
+          clearTimeout(timer);
+          resolve();
+        });
+        started.once('exit', (code) => {
+          clearTimeout(timer);
+          reject(new Error(`mosquitto exited (${code}) before it listened on ${port}: ${log}`));
+        });
+      });
     },
     async stop() {
       const running = child;
@@ -76,12 +83,4 @@ export async function startBroker(options: { users?: Record<string, string> } = 
   await broker.start();
   process.once('exit', () => { rmSync(dir, { recursive: true, force: true }); });
   return broker;
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolveAccepts) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => { socket.destroy(); resolveAccepts(true); });
-    socket.once('error', () => resolveAccepts(false));
-  });
 }

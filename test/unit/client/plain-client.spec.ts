@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import WebSocket = require('ws');
 import { ClientClosedError, InvokeUnsupportedError, NotConnectedError } from '../../../lib/client';
-import { delay, openHandles, waitFor } from '../../support/wait';
+import { expectNothingWithin, handlesBackTo, openHandles, waitFor } from '../../support/wait';
 import { fastOptions, RecordingClient } from './client-fixture';
 
 interface PlainServer {
@@ -141,7 +141,8 @@ describe('ws-gateway-client library, plain mode', () => {
     await waitFor(() => c.client.isReady, 'connection');
     openSockets(echo)[0].close(1000, 'done');
     await waitFor(() => c.client.state === 'disconnected', 'disconnected');
-    await delay(150);
+    // A reconnection that does not come has no event; the window is five first back-off delays (30 ms).
+    await expectNothingWithin(150);
     assert.equal(echo.sockets.length, 1, 'no reconnection');
     await assert.rejects(c.client.send('x'), NotConnectedError);
   });
@@ -154,7 +155,7 @@ describe('ws-gateway-client library, plain mode', () => {
     servers.splice(0);
     const c = client(url, { responseTimeoutMs: 3000, reconnectFirstMs: 50, reconnectMaxMs: 100 });
     const sent = c.client.send('late');
-    await delay(120);
+    await waitFor(() => c.states.filter((state) => state === 'disconnected').length >= 2, 'two failed connection attempts');
     const echo = await server({ port });
     await sent;
     await waitFor(() => echo.received.length === 1, 'the waiting frame');
@@ -211,7 +212,8 @@ describe('ws-gateway-client library, plain mode', () => {
     assert.deepEqual(c.hooks(), ['connect']);
     assert.equal(c.client.state, 'stopped');
     await assert.rejects(c.client.send('x'), ClientClosedError);
-    await delay(100);
+    // As above: nothing marks a reconnection that does not come; several first back-off delays (30 ms).
+    await expectNothingWithin(100);
     assert.equal(echo.sockets.length, 1, 'no reconnection after close');
   });
 
@@ -255,8 +257,7 @@ describe('ws-gateway-client library, plain mode', () => {
     await c.client.close();
     await echo.stop();
     servers.splice(0);
-    await delay(20);
     // Handles of earlier tests may still be going away; none may have been added.
-    for (const [kind, count] of openHandles()) assert.ok(count <= (before.get(kind) ?? 0), `${count} ${kind} left`);
+    await handlesBackTo(before);
   });
 });

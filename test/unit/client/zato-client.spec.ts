@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { Backoff, ConnectionLostError, InvokeStatusError, InvokeTimeoutError, NotConnectedError } from '../../../lib/client';
-import { delay, waitFor } from '../../support/wait';
+import { waitFor } from '../../support/wait';
 import { PeerServiceError, ZatoPeer, type PeerOptions } from '../../support/zato-peer';
 import { fastOptions, RecordingClient } from './client-fixture';
 
@@ -64,15 +64,16 @@ describe('ws-gateway-client library, Zato mode, against an independent Zato chan
 
   it('correlates many concurrent invocations by id, whatever order the replies come in', async () => {
     const zato = await peer();
-    zato.services.set('slow.echo', async (request) => {
-      const { wait } = request as { wait: number };
-      await delay(wait);
-      return request;
-    });
+    // The peer holds every reply until all requests are in, then answers in the order of `waits`.
+    const held = new Map<number, () => void>();
+    zato.services.set('slow.echo', (request) => new Promise((resolve) => { held.set((request as { wait: number }).wait, () => resolve(request)); }));
     const c = client(zato.url);
     await waitFor(() => c.client.isReady, 'session');
     const waits = [90, 10, 50, 0, 70, 30];
-    const replies = await Promise.all(waits.map((wait, index) => c.client.invoke({ service: 'slow.echo', request: { wait, index } })));
+    const invoked = Promise.all(waits.map((wait, index) => c.client.invoke({ service: 'slow.echo', request: { wait, index } })));
+    await waitFor(() => held.size === waits.length, 'every request at the peer');
+    for (const wait of [...waits].sort((a, b) => a - b)) held.get(wait)?.();
+    const replies = await invoked;
     assert.deepEqual(replies.map((reply) => reply.data), waits.map((wait, index) => ({ wait, index })));
     const many = await Promise.all(Array.from({ length: 100 }, (_, index) => c.client.invoke({ service: 'zato.helpers.echo', request: { index } })));
     assert.deepEqual(many.map((reply) => (reply.data as { index: number }).index), Array.from({ length: 100 }, (_, index) => index));
@@ -82,14 +83,15 @@ describe('ws-gateway-client library, Zato mode, against an independent Zato chan
 
   it('fails an invocation with a timeout error when no reply comes, and drops the late reply', async () => {
     const zato = await peer();
-    zato.services.set('very.slow', async () => {
-      await delay(250);
-      return 'late';
-    });
+    let answer: (() => void) | undefined;
+    zato.services.set('very.slow', () => new Promise((resolve) => { answer = () => resolve('late'); }));
     const c = client(zato.url, { responseTimeoutMs: 100 });
     await waitFor(() => c.client.isReady, 'session');
     await assert.rejects(c.client.invoke({ service: 'very.slow' }), InvokeTimeoutError);
-    await delay(250);
+    await waitFor(() => answer !== undefined, 'the request at the peer');
+    answer?.();
+    // Replies come in the order the peer sends them: once this one is in, the late one was read.
+    assert.deepEqual((await c.client.invoke({ service: 'zato.ping' })).data, { pong: 'zato' });
     assert.equal(c.count('message'), 0, 'the late reply is no MESSAGE');
     assert.equal(c.client.invocationsInFlight, 0);
   });
@@ -268,7 +270,8 @@ describe('ws-gateway-client library, Zato mode, against an independent Zato chan
     await waitFor(() => c.client.isReady, 'session');
     await c.client.send({ service: 'zato.helpers.echo', request: 'fire and forget' });
     await zato.nextFrame((frame) => (frame.data as { request?: unknown } | undefined)?.request === 'fire and forget');
-    await delay(50);
+    // The echo's reply went out before this one's: once this one is in, the echo's was read and dropped.
+    assert.deepEqual((await c.client.invoke({ service: 'zato.ping' })).data, { pong: 'zato' });
     assert.equal(c.count('message'), 0);
     await assert.rejects(c.client.send('not an object'), /needs an object/);
   });

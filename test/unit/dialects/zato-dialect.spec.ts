@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { once } from 'node:events';
+import { after, describe, it, mock } from 'node:test';
 import { GatewayClient, InvokeStatusError } from '../../../lib/client';
 import type { EndpointOptions, HookDelivery } from '../../../lib/server';
 import { fastOptions } from '../client/client-fixture';
 import { startEndpoint, type Fixture } from '../server/endpoint-fixture';
-import { delay, waitFor } from '../../support/wait';
+import { waitFor } from '../../support/wait';
 import { TestClient } from '../../support/ws-client';
 import { createZatoDialect } from '../../../lib/dialects/zato';
 
@@ -167,26 +168,37 @@ describe('zato dialect (the Zato channel side), with frames written by hand', ()
     assert.deepEqual((await nextFrame(client)).data, { pong: 'zato' });
   });
 
-  it('expires tokens, and every answered ping extends them', async () => {
-    const expiring = await channel({ dialectOptions: { zatoTokenTtlSeconds: 0.15 }, limits: { pingIntervalMs: 0 } });
-    const client = await open(expiring);
-    const token = await session(client);
-    await delay(250);
-    client.send(clientFrame('invoke-service', { token }, { service: 'zato.ping' }));
-    assert.equal((await nextFrame(client)).meta.msg_type, 'zwsx.merr');
+  it('expires tokens, and every answered ping extends them (fake clock and heartbeat)', async () => {
+    // Date and the heartbeat's setInterval are fake: the token's age moves by ticks, the sockets are real.
+    mock.timers.enable({ apis: ['Date', 'setInterval'], now: Date.now() });
+    try {
+      const expiring = await channel({ dialectOptions: { zatoTokenTtlSeconds: 60 }, limits: { pingIntervalMs: 0 } });
+      const client = await open(expiring);
+      const token = await session(client);
+      mock.timers.tick(60_001);
+      client.send(clientFrame('invoke-service', { token }, { service: 'zato.ping' }));
+      assert.equal((await nextFrame(client)).meta.msg_type, 'zwsx.merr');
 
-    const kept = await channel({ dialectOptions: { zatoTokenTtlSeconds: 0.15 }, limits: { pingIntervalMs: 40 } });
-    const live = await open(kept);
-    const pings: string[] = [];
-    live.ws.on('ping', (data) => pings.push(data.toString('utf8')));
-    const liveToken = await session(live);
-    await delay(300);
-    live.send(clientFrame('invoke-service', { token: liveToken }, { service: 'zato.ping' }));
-    assert.deepEqual((await nextFrame(live)).data, { pong: 'zato' });
-    assert.ok(pings.length > 0);
-    const ping = JSON.parse(pings[0]) as Frame;
-    assert.equal(ping.meta.msg_type, 'zwsx.rqc');
-    assert.ok(Buffer.byteLength(pings[0]) <= 125);
+      const kept = await channel({ dialectOptions: { zatoTokenTtlSeconds: 60 }, limits: { pingIntervalMs: 50_000 } });
+      const live = await open(kept);
+      const pings: string[] = [];
+      live.ws.on('ping', (data) => pings.push(data.toString('utf8')));
+      const liveToken = await session(live);
+      const pinged = once(live.ws, 'ping');
+      mock.timers.tick(50_000); // the server pings; ws answers with a pong at once
+      await pinged;
+      // Frames are read in order: the answer to this invoke means the server has read the pong before it.
+      live.send(clientFrame('invoke-service', { token: liveToken }, { service: 'zato.ping' }));
+      assert.deepEqual((await nextFrame(live)).data, { pong: 'zato' });
+      mock.timers.tick(40_000); // 90 s after create-session, 40 s after the pong
+      live.send(clientFrame('invoke-service', { token: liveToken }, { service: 'zato.ping' }));
+      assert.deepEqual((await nextFrame(live)).data, { pong: 'zato' }, 'the pong extended the token past its first 60 s');
+      const ping = JSON.parse(pings[0]) as Frame;
+      assert.equal(ping.meta.msg_type, 'zwsx.rqc');
+      assert.ok(Buffer.byteLength(pings[0]) <= 125);
+    } finally {
+      mock.timers.reset();
+    }
   });
 
   it('sends broadcasts as server requests (zwsx.rqc) and takes client-response frames quietly', async () => {

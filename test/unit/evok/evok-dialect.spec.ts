@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { GatewayEndpoint } from '../../../lib/server';
 import { TagSpace } from '../../../lib/tags';
-import { delay, waitFor } from '../../support/wait';
+import { waitFor } from '../../support/wait';
 import { TestClient } from '../../support/ws-client';
 import { nextDevice, startEvok, type DeviceObject, type EvokFixture } from './evok-fixture';
 import { createEvokDialect } from '../../../lib/dialects/evok';
@@ -60,7 +60,9 @@ describe('evok dialect', () => {
     nothing.send({ cmd: 'filter', devices: [] });
     keeps.send({ cmd: 'filter', devices: ['di'] });
     keeps.send({ cmd: 'filter', devices: ['bogus'] });
-    await delay(50);
+    // Four filters taken; the all-unknown one is refused (an ERROR to flows, no answer to the client).
+    await fixture.handled('filter', 4);
+    await waitFor(() => fixture!.deliveries.some((d) => d.hook === 'ERROR'), 'the refused filter');
     // One poll cycle sees a relay, a DI and an AO change on unit 2.
     fixture.sim.setRegister(2, 1, 0b1);
     fixture.sim.setRegister(2, 0, 0b1);
@@ -74,7 +76,7 @@ describe('evok dialect', () => {
     // Digital outputs are relays by canonical type; "output" means digital outputs only.
     relayAo.send({ cmd: 'filter', devices: ['output'] });
     inputs.send({ cmd: 'filter', devices: ['default', 'ro'] });
-    await delay(50);
+    await fixture.handled('filter', 6);
     everything.send({ cmd: 'set', dev: 'output', circuit: '1_02', value: 1 });
     fixture.sim.setRegister(3, 1, 0b10);
     assert.equal((await nextDevice(relayAo, (o) => o.circuit === '1_02')).relay_type, 'digital');
@@ -165,8 +167,10 @@ describe('evok dialect', () => {
     assert.equal(await client.silentFor(200), true, 'no events while away');
     fixture.sim.setOffline(2, undefined);
     const back = await client.nextJson<DeviceObject[]>(3000);
+    const polledBack = fixture.gateway.cyclesOf(2);
     assert.deepEqual(back.map((o) => `${o.dev} ${o.circuit} ${String(o.value)}`), ['input 2_01 1', 'input 2_02 1', 'input 2_03 1', 'input 2_04 1']);
-    await delay(100);
+    // Three more poll cycles of the unit: a replay would have gone out with the first.
+    await waitFor(() => fixture!.gateway.cyclesOf(2) >= polledBack + 3, 'three more cycles of unit 2');
     assert.deepEqual(fixture.sim.writes, [], 'the failed write was not replayed');
     client.send({ cmd: 'set', dev: 'relay', circuit: '2_01', value: 1 });
     assert.equal((await nextDevice(client, (o) => o.circuit === '2_01' && o.dev === 'relay')).value, 1);
@@ -182,7 +186,7 @@ describe('evok dialect', () => {
     assert.ok(all.some((o) => o.dev === 'di') && !all.some((o) => 'glob_dev_id' in o));
     // EVOK 3 matches a filter against the emitted names exactly (canonical matching was wrong for v3).
     client.send({ cmd: 'filter', devices: ['input', 'di'] });
-    await delay(30);
+    await fixture.handled('filter', 1);
     fixture.sim.setDigitalInput(1, 1, true);
     assert.equal((await nextDevice(client, () => true)).dev, 'di', '"di" gets di');
     await fixture.stop();
@@ -198,7 +202,7 @@ describe('evok dialect', () => {
     fixture = await startEvok({ registerEvents: true });
     const client = await fixture.open();
     client.send({ cmd: 'filter', devices: ['register'] });
-    await delay(30);
+    await fixture.handled('filter', 1);
     client.send({ cmd: 'set', dev: 'register', circuit: '2_1000', value: 7 });
     const object = await nextDevice(client, (o) => o.circuit === '2_1000');
     assert.equal(object.value, 7);
@@ -206,7 +210,7 @@ describe('evok dialect', () => {
     fixture = await startEvok();
     const quiet = await fixture.open();
     quiet.send({ cmd: 'filter', devices: ['register'] });
-    await delay(30);
+    await fixture.handled('filter', 1);
     quiet.send({ cmd: 'set', dev: 'register', circuit: '2_1000', value: 7 });
     assert.equal(await quiet.silentFor(200), true);
   });

@@ -6,6 +6,7 @@ import { TagSpace } from '../../../lib/tags';
 import type { NeuronSimulator } from '../../../demo/modbus/neuron-simulator';
 import type { ModbusGateway } from '../../../lib/modbus';
 import { startNeuron } from '../../support/modbus';
+import { waitFor } from '../../support/wait';
 import { TestClient } from '../../support/ws-client';
 import { createEvokDialect } from '../../../lib/dialects/evok';
 
@@ -17,6 +18,11 @@ export interface EvokFixture {
   url: string;
   deliveries: HookDelivery[];
   handlers: HttpHandler[];
+  /**
+   * Resolves once the endpoint has handled `count` requests of `type` (e.g. 'filter', which EVOK does not
+   * answer): the flow hook sees a request just before the dialect handles it, in the same turn.
+   */
+  handled(type: string, count: number): Promise<void>;
   open(): Promise<TestClient>;
   stop(): Promise<void>;
 }
@@ -68,6 +74,7 @@ export async function startEvok(dialectOptions: Record<string, unknown> = {}, au
     url: `ws://127.0.0.1:${port}/ws`,
     deliveries,
     handlers,
+    handled: (type, count) => waitFor(() => deliveries.filter((d) => d.hook === 'MESSAGE' && d.message?.type === type).length >= count, `${count} ${type} request(s) handled`),
     async open() {
       const client = await TestClient.open(`ws://127.0.0.1:${port}/ws`);
       clients.push(client);

@@ -4,9 +4,34 @@ import { ModbusGateway, ModbusTagSource, type CycleChanges, type ReadRequest, ty
 import { TagSpace, type TagValue } from '../../../lib/tags';
 import { NeuronSimulator } from '../../../demo/modbus/neuron-simulator';
 import { productUnits, startNeuron } from '../../support/modbus';
-import { delay, waitFor } from '../../support/wait';
+import { waitFor } from '../../support/wait';
 import { startRtuBridge } from '../../support/rtu-over-tcp-bridge';
-import { startVirtualSerialLine } from '../../support/virtual-serial';
+
+/** Resolves after `count` more completed poll cycles of `unit` (the gateway's 'cycle' event). */
+function pollCycles(gateway: ModbusGateway, unit: number, count: number): Promise<void> {
+  return new Promise((resolve) => {
+    let seen = 0;
+    const listener = (polled: number): void => {
+      if (polled !== unit || ++seen < count) return;
+      gateway.off('cycle', listener);
+      resolve();
+    };
+    gateway.on('cycle', listener);
+  });
+}
+
+/** Resolves after `count` more requests to `unit` on the line, answered or not (the line's 'request' event). */
+function requests(gateway: ModbusGateway, unit: number, count: number): Promise<void> {
+  return new Promise((resolve) => {
+    let seen = 0;
+    const listener = (to: number): void => {
+      if (to !== unit || ++seen < count) return;
+      gateway.line.off('request', listener);
+      resolve();
+    };
+    gateway.line.on('request', listener);
+  });
+}
 
 describe('modbus gateway against the Neuron simulator', () => {
   const stops: Array<() => Promise<void>> = [];
@@ -39,7 +64,7 @@ describe('modbus gateway against the Neuron simulator', () => {
     const first = cycles.find((c) => c.unit === 2 && c.first);
     assert.equal(first?.changes.length, gateway.circuits(2).length);
     cycles.length = 0;
-    await delay(100);
+    await Promise.all(gateway.unitIds.map((unit) => pollCycles(gateway, unit, 3)));
     assert.equal(cycles.length, 0, 'no changes, no reports');
     sim.setDigitalInput(2, 3, true);
     await waitFor(() => cycles.length > 0, 'the DI change');
@@ -87,15 +112,15 @@ describe('modbus gateway against the Neuron simulator', () => {
     sim.setAnalogInput(2, 1, 4.5);
     const relay = gateway.circuits(2).find((c) => c.kind === 'ro')!;
     await assert.rejects(gateway.writePoint(relay, 'value', 1), /exception 11/);
-    await delay(150);
-    assert.equal(cycles.filter((c) => c.unit === 2).length, 0, 'no reports while away');
+    await requests(gateway, 2, 3);
+    assert.equal(cycles.filter((c) => c.unit === 2).length, 0, 'no reports while away, though polled');
     const writesBefore = sim.writes.length;
     sim.setOffline(2, undefined);
     await waitFor(() => gateway.unitStatus(2)?.reachable === true, 'unit 2 back');
     await waitFor(() => cycles.some((c) => c.unit === 2), 'the change made while away');
     const ai = cycles.find((c) => c.unit === 2)!.changes.filter((c) => c.circuit.kind !== 'register').map((c) => `${c.circuit.kind} ${c.circuit.id}`);
     assert.deepEqual(ai, ['ai 2_01']);
-    await delay(100);
+    await pollCycles(gateway, 2, 3);
     assert.equal(sim.writes.length, writesBefore, 'the failed write was not replayed');
     assert.equal(sim.output(2, 'ro', 1), false);
   });
@@ -149,26 +174,6 @@ describe('modbus gateway against the Neuron simulator', () => {
     assert.deepEqual(sim.writes[1], { unit: 1, fc: 16, address: 3000, values: [0, 0x4020] });
     await waitFor(() => gateway.value(relay) === 1, 'read back over RTU');
     assert.ok(bridge.frames > 5);
-  });
-
-  it('speaks RTU over a serial line (a pseudo-terminal joined to the RTU bridge)', async () => {
-    const sim = new NeuronSimulator({ port: 0 });
-    const port = await sim.start();
-    const bridge = await startRtuBridge(port);
-    const line = await startVirtualSerialLine(bridge.port);
-    const gateway = new ModbusGateway({
-      line: { transport: { kind: 'rtu', path: line.path, baudRate: 115200, parity: 'none', dataBits: 8, stopBits: 1 }, timeoutMs: 500 },
-      units: productUnits(),
-      pollIntervalMs: 20,
-    });
-    stops.push(async () => { await gateway.close(); await line.close(); await bridge.close(); await sim.stop(); });
-    gateway.start();
-    await waitFor(() => gateway.unitIds.every((unit) => gateway.cyclesOf(unit) > 0), 'polling over the serial line', 5000);
-    const relay = gateway.circuits(3).find((c) => c.kind === 'ro' && c.id === '3_02')!;
-    await gateway.writePoint(relay, 'value', 1);
-    assert.deepEqual(sim.writes, [{ unit: 3, fc: 5, address: 1, value: 1 }]);
-    await waitFor(() => gateway.value(relay) === 1, 'read back over the serial line');
-    assert.ok(bridge.frames > 5, 'RTU frames with valid CRCs crossed the line');
   });
 
   it('puts circuits into the tag space: read, write, subscribe, history, quality', async () => {

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { once } from 'node:events';
+import { after, describe, it, mock } from 'node:test';
 import type { DialectContext, DialectFactory, DialectSession } from '../../../lib/dialects/contract';
 import { GatewayEndpoint, SessionClosedError } from '../../../lib/server';
 import { clientCloseFrame, clientTextFrame, openRawWebSocket, readToEnd, serverFrames, socketEnded } from '../../support/raw-socket';
-import { delay, waitFor } from '../../support/wait';
+import { nextTurn, waitFor } from '../../support/wait';
 import { TestClient } from '../../support/ws-client';
 import { endpointPool, sessionIdOf } from './endpoint-fixture';
 
@@ -149,18 +150,35 @@ describe('endpoint limits', () => {
     await client.close();
   });
 
-  it('cuts off a client that stops answering pings', async () => {
-    const fixture = await endpoint({ limits: { pingIntervalMs: 50 } });
-    const alive = await TestClient.open(fixture.url);
-    const dead = await openRawWebSocket(fixture.port, '/');
-    await socketEnded(dead);
-    await waitFor(() => fixture.deliveries.some((delivery) => delivery.hook === 'CLOSE'), 'CLOSE of the dead client');
-    const close = fixture.deliveries.find((delivery) => delivery.hook === 'CLOSE');
-    assert.deepEqual(close?.payload, { code: 1006, reason: 'heartbeat timeout: no pong' });
-    await delay(200);
-    assert.equal(alive.ws.readyState, alive.ws.OPEN, 'a client that answers pings stays');
-    assert.equal(fixture.endpoint.clientCount, 1);
-    await alive.close();
+  it('cuts off a client that stops answering pings (fake interval timer)', async () => {
+    // Only setInterval is faked: the sockets run on real I/O, the heartbeat moves one tick at a time.
+    mock.timers.enable({ apis: ['setInterval'] });
+    try {
+      const fixture = await endpoint({ limits: { pingIntervalMs: 30_000 } });
+      const alive = await TestClient.open(fixture.url);
+      const dead = await openRawWebSocket(fixture.port, '/');
+      await waitFor(() => fixture.endpoint.clientCount === 2, 'both clients registered');
+      const aliveSession = fixture.endpoint.session(sessionIdOf(fixture, 0));
+      assert.ok(aliveSession);
+      const ponged = (): Promise<unknown> => once(aliveSession.socket, 'pong');
+      let pong = ponged();
+      mock.timers.tick(30_000); // ping both
+      await pong;
+      pong = ponged();
+      mock.timers.tick(30_000); // the raw socket never answered: cut off; the ws client is pinged again
+      await socketEnded(dead);
+      await waitFor(() => fixture.deliveries.some((delivery) => delivery.hook === 'CLOSE'), 'CLOSE of the dead client');
+      const close = fixture.deliveries.find((delivery) => delivery.hook === 'CLOSE');
+      assert.deepEqual(close?.payload, { code: 1006, reason: 'heartbeat timeout: no pong' });
+      await pong;
+      mock.timers.tick(30_000); // answered in time: it stays
+      assert.equal(alive.ws.readyState, alive.ws.OPEN, 'a client that answers pings stays');
+      assert.equal(fixture.endpoint.clientCount, 1);
+      assert.equal(fixture.deliveries.filter((delivery) => delivery.hook === 'CLOSE').length, 1);
+      await alive.close();
+    } finally {
+      mock.timers.reset();
+    }
   });
 
   it('conflates change notifications of a slow client to the latest value per tag', async () => {
@@ -179,7 +197,7 @@ describe('endpoint limits', () => {
       // Looked at right away: the kernel may take the bytes (and reading resume) while the test waits.
       pausedReading ||= session.readingPaused;
       published += 2;
-      await delay(0);
+      await nextTurn();
     }
     assert.ok(session.conflatedFrames > 0, 'frames were conflated once the budget was exceeded');
     assert.ok(pausedReading, 'over budget, the server stops reading the client');
@@ -208,11 +226,14 @@ describe('endpoint limits', () => {
     client.ws.pause();
     const chunk = 'y'.repeat(100_000);
     const session = fixture.endpoint.session(sessionIdOf(fixture));
-    for (let i = 0; i < 400 && session?.closeSent === undefined; i++) {
+    assert.ok(session);
+    // Over budget (notifications conflate from then on), the close is due overBudgetCloseMs later.
+    for (let i = 0; i < 400 && session.conflatedFrames === 0; i++) {
       fixture.flowTags.publish('stuck/big', `${i}:${chunk}`);
-      await delay(5);
+      await nextTurn();
     }
-    assert.deepEqual(session?.closeSent, { code: 1008, reason: 'outbound budget exceeded: client too slow' });
+    await waitFor(() => session.closeSent !== undefined, 'the close of the slow client');
+    assert.deepEqual(session.closeSent, { code: 1008, reason: 'outbound budget exceeded: client too slow' });
     client.ws.resume();
     const closed = await client.closed;
     assert.equal(closed.code, 1008);
@@ -269,7 +290,7 @@ describe('endpoint limits', () => {
     for (let i = 0; i < 400 && session.conflatedFrames === 0; i++) {
       fixture.flowTags.publish('late/a', `${i}:${chunk}`);
       fixture.flowTags.publish('late/b', `${i}:${chunk}`);
-      await delay(0);
+      await nextTurn();
     }
     assert.ok(session.conflatedFrames > 0, 'notifications wait for the slow client');
     session.close(1000, 'done');
