@@ -24,6 +24,8 @@ export function resolveDialectSources(RED: NodeAPI, config: SourceReferences): P
   // ws-gateway-opcua (opcua-server dialect): its shared connection and variable list.
   const opcua = opcuaNode(RED, config);
   if (opcua?.endpoint) sources.opcua = opcua.endpoint;
+  // opcua-gateway (8082): only the node's configuration; its clients open their own sessions.
+  if (config.dialect === 'opcua-gateway' && opcua?.options) sources.opcuaPeer = opcua.options;
   return sources;
 }
 

@@ -9,7 +9,10 @@ import { servesTagSpace, tagSpaceUsers } from './tag-space-users';
  * for the server's close.
  */
 export function acquireServerSources(RED: NodeAPI, config: SourceReferences): () => void {
-  const holds: Array<{ release(): void } | undefined> = [modbusNode(RED, config)?.acquire(), opcuaNode(RED, config)?.acquire()];
+  // An opcua-gateway endpoint reads only the OPC UA node's configuration (resolveDialectSources), so it
+  // does not hold the node's shared session open.
+  const opcua = config.dialect === 'opcua-gateway' ? undefined : opcuaNode(RED, config);
+  const holds: Array<{ release(): void } | undefined> = [modbusNode(RED, config)?.acquire(), opcua?.acquire()];
   if (servesTagSpace(config)) holds.push(tagSpaceUsers().acquire());
   return () => { for (const hold of holds) hold?.release(); };
 }

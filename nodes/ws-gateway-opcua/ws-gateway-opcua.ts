@@ -63,6 +63,7 @@ export = function registerGatewayOpcua(RED: NodeAPI): void {
     } catch (error) {
       node.error(messageOf(error));
     }
+    node.options = options;
 
     // The session opens when the first server (or the tag space's first user) acquires the node, and
     // closes after the last release; its variables are tags only while it is open.

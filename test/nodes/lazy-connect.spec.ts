@@ -120,6 +120,17 @@ describe('config nodes connect lazily', { timeout: 120_000 }, () => {
       assert.equal(demo.sessionCount(), 0);
     });
 
+    it('an 8082 gateway endpoint that names the node reads its configuration only and holds no session of it', async () => {
+      usePki();
+      const gateway = serverNode({ id: 'gateway-endpoint', path: '/gateway', dialect: 'opcua-gateway', opcua: 'opc', gatewayEndpoints: '', gatewayPkiFolder: pki });
+      await helper.load(nodeTypes, [tab, opcuaNode(demo.endpointUrl), gateway]);
+      const opc = helper.getNode('opc') as unknown as OpcuaConfigNode;
+      // Opening is synchronous in the first acquire, so an endpoint object would exist by now.
+      assert.equal(endpointOf(opc), undefined, 'the 8082 endpoint did not open the shared session');
+      assert.equal(opc.options?.endpointUrl, demo.endpointUrl, 'the configuration the gateway reads is there without a session');
+      assert.equal(demo.sessionCount(), 0);
+    });
+
     it('a browse from the editor opens a session for an unused node and closes it afterwards', async () => {
       usePki();
       await helper.load(nodeTypes, [tab, opcuaNode(demo.endpointUrl), bystander()]);

@@ -32,7 +32,7 @@ let nextSessionNumber = 1;
  * JSON services 1:1 onto node-opcua requests and pushes data changes and events.
  *
  * Options (fields of the ws-gateway-server node): `gatewayEndpoints` (allowed endpoint URLs,
- * plus the endpoint of the ws-gateway-opcua node in `sources.opcua`, whose PKI its sessions use), `gatewayPkiFolder` (the client certificate and trust lists; the
+ * plus the endpoint of the ws-gateway-opcua node in `sources.opcuaPeer`, whose PKI its sessions use), `gatewayPkiFolder` (the client certificate and trust lists; the
  * Node-RED adapter passes the one PKI folder of every OPC UA client session), `gatewayMaxSessions` (per connection,
  * default 10), `asnegNumbers`, `asnegTimestamps`.
  */
@@ -41,7 +41,7 @@ export function createOpcuaGatewayDialect(context: DialectContext<OpcuaGatewaySo
   const allowed = AllowedEndpoints.parse(context.options.gatewayEndpoints);
   // Allowed endpoints: the server's ws-gateway-opcua endpoint is allowed too, and sessions to it use that
   // node's certificate and trust rule, so its server trusts the gateway as it trusts the node.
-  const configured = context.sources.opcua?.options;
+  const configured = context.sources.opcuaPeer;
   const folder = typeof context.options.gatewayPkiFolder === 'string' && context.options.gatewayPkiFolder.trim() ? context.options.gatewayPkiFolder.trim() : configured?.pkiFolder;
   // Never a folder of our own choosing (a temporary folder would lose the certificate and the trust list).
   if (!folder) throw new Error('the opcua-gateway dialect needs a PKI folder (option gatewayPkiFolder)');
