@@ -19,6 +19,7 @@ import { GatewayEndpoint } from '../../lib/server';
 import { TagSpace } from '../../lib/tags';
 import { startBroker } from '../../test/support/mosquitto';
 import { createWinccoaDialect } from '../../lib/dialects/winccoa';
+import { writeBenchResult } from '../support/result';
 
 const clientCount = Number(process.env.BENCH_CLIENTS ?? 10);
 const changes = Number(process.env.BENCH_CHANGES ?? 5000);
@@ -147,6 +148,10 @@ async function main(): Promise<void> {
     console.log(`${label.padEnd(36)} ${plain.toFixed(digits).padStart(10)} ${ours.toFixed(digits).padStart(10)} ${(ours / plain).toFixed(3).padStart(8)}`);
   }
   console.log(`latency the bridge adds (median): ${(viaBridge.latencyMedianMs - viaDirect.latencyMedianMs).toFixed(2)} ms`);
+  writeBenchResult('mqtt', [
+    { path: `mqtt bridge A -> B -> ${clientCount} clients, burst`, unit: 'changes/s', figure: viaBridge.changesPerSecond, baselineName: 'MQTT.js publisher -> subscriber', baseline: viaDirect.changesPerSecond, higherIsBetter: true },
+    { path: 'mqtt bridge A -> B, paced, latency median', unit: 'ms', figure: viaBridge.latencyMedianMs, baselineName: 'MQTT.js publisher -> subscriber', baseline: viaDirect.latencyMedianMs, higherIsBetter: false },
+  ], { rounds, changes, paced, clients: clientCount, direct: viaDirect, bridge: viaBridge });
   for (const ws of sockets) ws.terminate();
   await subscriber.endAsync();
   await bridge.close();

@@ -1,41 +1,48 @@
 /**
- * bench:opcua — data changes per second from an OPC UA server to 50 WebSocket clients through the
- * opcua-server dialect (ASNeG 8081 API) and then through the opcua-gateway dialect (8082: each client its
- * own login, subscription and monitored items), each beside a plain node-opcua client subscribed to the same
- * variables with the same parameters in the same run. Prints the ratio of changes each WebSocket client
- * receives to what the plain client receives, and the latency the gateway adds (WebSocket arrival minus
- * plain-client arrival of the same value, p50 / p99).
+ * bench:opcua — data changes from an OPC UA server to 50 WebSocket clients through the opcua-server
+ * dialect (ASNeG 8081 API) and then through the opcua-gateway dialect (8082: each client its own login,
+ * subscription and monitored items), each beside plain node-opcua clients subscribed to the same
+ * variables with the same parameters in the same run. Reports the ratio of changes each WebSocket client
+ * receives to what a plain client receives, and write -> arrival latency of both paths (p50 / p90 / p99)
+ * with their difference: what the gateway adds. How it is measured: bench/README.md.
+ *
+ * Processes: the OPC UA server (server-process.ts, it writes the values: each value is its write time),
+ * the gateway (this one), the plain clients (plain-clients.ts), the WebSocket clients (ws-clients.ts, in
+ * BENCH_CLIENT_PROCESSES processes).
  *
  * Environment: BENCH_SECONDS (10), BENCH_CLIENTS (50), BENCH_VARIABLES (200), BENCH_WRITE_MS (250, jittered
- * 0.5..1.5x), BENCH_CLIENT_PROCESSES (2: the WebSocket clients run in that many processes of their own).
+ * 0.5..1.5x per variable), BENCH_WRITE_PATTERN (spread | burst), BENCH_CLIENT_PROCESSES (2), BENCH_DIALECTS
+ * (opcua-server,opcua-gateway: the ones to run).
  */
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import fs = require('node:fs');
 import os = require('node:os');
 import path = require('node:path');
 import { performance } from 'node:perf_hooks';
-import { ClientMonitoredItem, ClientSubscription, DataType, OPCUAClient, TimestampsToReturn, Variant, type DataValue, type UAVariable } from 'node-opcua';
-import { startOpcuaDemoServer, DEMO_NAMESPACE_URI } from '../../demo/opcua/demo-server';
 import { OpcuaEndpoint, type OpcuaVariable } from '../../lib/opcua';
 import { GatewayEndpoint } from '../../lib/server';
 import { TagSpace } from '../../lib/tags';
-import { percentile } from '../support/percentile';
-import { writeBenchResult } from '../support/result';
 import { createOpcuaGatewayDialect } from '../../lib/dialects/opcua-gateway';
 import { createOpcuaServerDialect } from '../../lib/dialects/opcua-server';
+import { percentile } from '../support/percentile';
+import { writeBenchResult } from '../support/result';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
 const VARIABLES = Number(process.env.BENCH_VARIABLES ?? 200);
-// Slower than the publishing interval (even at half, jittered), so both subscribers see every value and latencies can be matched.
+// Slower than the publishing interval (even at half, jittered), so every subscriber sees every value.
 const WRITE_MS = Number(process.env.BENCH_WRITE_MS ?? 250);
+const WRITE_PATTERN = process.env.BENCH_WRITE_PATTERN === 'burst' ? 'burst' : 'spread';
 const PUBLISHING_MS = 100;
 const WARMUP_MS = 2000;
 const GRACE_MS = 1000;
 const CLIENT_PROCESSES = Math.max(1, Number(process.env.BENCH_CLIENT_PROCESSES ?? 2));
+const DIALECTS = (process.env.BENCH_DIALECTS ?? 'opcua-server,opcua-gateway').split(',');
+const now = (): number => performance.timeOrigin + performance.now();
 
 interface Percentiles {
   p50: number;
+  p90: number;
   p99: number;
 }
 
@@ -45,196 +52,194 @@ interface DialectResult {
   clients: number;
   variables: number;
   writeEveryMs: number;
+  writePattern: string;
   publishingIntervalMs: number;
+  plainSessions: number;
   plainClientChangesPerSecond: number;
   gatewayChangesPerSecondPerClient: number;
   gatewayChangesPerSecondAllClients: number;
   ratioPerClientToPlain: number;
-  latencyMs: { plain: Percentiles & { samples: number }; gateway: Percentiles & { samples: number }; gatewaySubscription: Percentiles & { samples: number }; added: Percentiles; addedAfterSubscription: Percentiles };
-  processCpuPercent: number;
+  latencyMs: {
+    plain: Percentiles & { samples: number };
+    gateway: Percentiles & { samples: number };
+    added: Percentiles;
+    gatewaySubscription?: Percentiles & { samples: number };
+    addedAfterSubscription?: Percentiles;
+  };
+  gatewayProcessCpuPercent: number;
+  serverProcessCpuPercent: number;
+  plainProcessCpuPercent: number;
   clientsProcessCpuPercent: number;
   monitoredItemsOnServer: number;
 }
 
+/** The next IPC message of a child (rejects if it exits first). */
+function nextMessage<T>(child: ChildProcess): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onExit = (code: number | null): void => reject(new Error(`${child.spawnargs.join(' ')} exited with ${code}`));
+    child.once('exit', onExit);
+    child.once('message', (message) => {
+      child.off('exit', onExit);
+      resolve(message as T);
+    });
+  });
+}
+
+function forkChild(file: string, args: string[]): ChildProcess {
+  return fork(path.join(__dirname, file), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+}
+
+function exitOf(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+}
+
+function percentiles(values: readonly number[]): Percentiles {
+  return { p50: round(percentile(values, 50)), p90: round(percentile(values, 90)), p99: round(percentile(values, 99)) };
+}
+
+function difference(a: Percentiles, b: Percentiles): Percentiles {
+  return { p50: round(a.p50 - b.p50), p90: round(a.p90 - b.p90), p99: round(a.p99 - b.p99) };
+}
+
 async function main(): Promise<void> {
   const pki = fs.mkdtempSync(path.join(os.tmpdir(), 'ws-gateway-bench-opcua-'));
-  const demo = await startOpcuaDemoServer({ port: 0 });
-  const addressSpace = demo.server.engine.addressSpace!;
-  const namespace = addressSpace.getNamespace(DEMO_NAMESPACE_URI)!;
-  const benchNodes: UAVariable[] = [];
-  for (let index = 0; index < VARIABLES; index++) {
-    benchNodes.push(namespace.addVariable({
-      organizedBy: addressSpace.rootFolder.objects, browseName: `Bench${index}`, nodeId: `s=Bench${index}`, dataType: 'Double',
-      minimumSamplingInterval: 0, value: new Variant({ dataType: DataType.Double, value: 0 }),
-    }));
-  }
-  let sequence = 0;
-  /** When each value (unique across variables) was written, to measure both paths from the same origin. */
-  const writeTimes = new Map<number, number>();
-  // Writes at jittered intervals (0.5..1.5 x WRITE_MS): at a fixed interval the write would fall at the
-  // same few points of each subscription's publishing cycle, and two subscriptions out of phase would
-  // differ by that phase rather than by what the gateway adds. Jittered, write -> arrival spreads over
-  // the whole cycle for both, and their percentiles compare.
-  let writer: NodeJS.Timeout | undefined;
-  const writeAll = (): void => {
-    const now = new Date();
-    for (const node of benchNodes) {
-      writeTimes.set(++sequence, performance.timeOrigin + performance.now());
-      node.setValueFromSource(new Variant({ dataType: DataType.Double, value: sequence }), undefined, now);
-    }
-    writer = setTimeout(writeAll, WRITE_MS * (0.5 + Math.random()));
-  };
-  writer = setTimeout(writeAll, WRITE_MS);
+  const server = forkChild('server-process.js', [String(VARIABLES), String(WRITE_MS), WRITE_PATTERN]);
+  const { endpointUrl, namespaceIndex } = await nextMessage<{ endpointUrl: string; namespaceIndex: number }>(server);
+  const nodeIdOf = (index: number): string => `ns=${namespaceIndex};s=Bench${index}`;
 
-  // The gateway: lib/opcua endpoint + GatewayEndpoint with the opcua-server dialect on an own port.
-  const variables: OpcuaVariable[] = benchNodes.map((_node, index) => ({ name: `Bench${index}`, nodeId: `nsu=${DEMO_NAMESPACE_URI};s=Bench${index}`, samplingInterval: 0 }));
-  const opcua = new OpcuaEndpoint({
-    id: 'bench', endpointUrl: demo.endpointUrl, securityMode: 'None', securityPolicy: 'None', identity: { kind: 'anonymous' }, pkiFolder: pki,
-    acceptUnknownServerCertificate: true, publishingIntervalMs: PUBLISHING_MS, variables,
-  });
-  opcua.start();
-  const gateway = new GatewayEndpoint({
-    id: 'bench', listen: { kind: 'port', host: '127.0.0.1', port: 0 }, dialect: createOpcuaServerDialect, sources: { opcua },
-    // Each client starts every variable at once: allow that many requests in flight.
-    limits: { maxClients: CLIENTS + 10, maxInFlight: VARIABLES + 10, outboundBudgetBytes: 16 * 1024 * 1024 },
-  }, new TagSpace());
-  await gateway.start();
-  while (!opcua.connection.connected) await delay(50);
-
-  // The baseline: a plain node-opcua client, same subscription and item parameters.
-  /** [value, arrival] pairs of the plain client and of the gateway's own subscription, while measuring. */
-  const plainArrivals: number[] = [];
-  let measuring = false;
-  const plain = OPCUAClient.create({ endpointMustExist: false, connectionStrategy: { maxRetry: 0 } });
-  await plain.connect(demo.endpointUrl);
-  const plainSession = await plain.createSession();
-  const subscription = ClientSubscription.create(plainSession, {
-    requestedPublishingInterval: PUBLISHING_MS, requestedLifetimeCount: 600, requestedMaxKeepAliveCount: 20, maxNotificationsPerPublish: 0, publishingEnabled: true, priority: 1,
-  });
-  const namespaceIndex = addressSpace.getNamespaceIndex(DEMO_NAMESPACE_URI);
-  for (let index = 0; index < VARIABLES; index++) {
-    const item = ClientMonitoredItem.create(subscription, { nodeId: `ns=${namespaceIndex};s=Bench${index}`, attributeId: 13 },
-      { samplingInterval: 0, queueSize: 1, discardOldest: true }, TimestampsToReturn.Both);
-    item.on('changed', (value: DataValue) => {
-      if (measuring) plainArrivals.push(Number(value.value.value), performance.timeOrigin + performance.now());
-    });
-  }
-
-  // Where the gateway's own subscription hears each change (before any WebSocket work): splits the added
-  // latency into what comes before the gateway and what the gateway's delivery adds.
-  const subscriptionArrivals: number[] = [];
-  for (const variable of variables) {
-    opcua.connection.monitor(variable.nodeId, variable.samplingInterval ?? 0, (value) => {
-      if (measuring) subscriptionArrivals.push(Number(value.value.value), performance.timeOrigin + performance.now());
-    });
-  }
-
-  /** One measuring window: the plain client and the gateway's clients (in their own process) count the same writes. */
-  async function measure(label: string, port: number, monitoredItemsOnServer: () => number): Promise<DialectResult> {
+  /**
+   * One measuring window: the plain clients (`plainSessions` sessions) and the gateway's WebSocket clients
+   * count the same writes; `subscription` (8081) records where the gateway's own OPC UA subscription heard them.
+   */
+  async function measure(label: string, port: number, plainSessions: number, subscription?: { latencies: number[]; measuring: boolean }): Promise<DialectResult> {
+    const plain = forkChild('plain-clients.js', [endpointUrl, String(namespaceIndex), String(plainSessions), String(VARIABLES), String(PUBLISHING_MS)]);
+    const plainReady = nextMessage(plain);
     // The clients are spread over CLIENT_PROCESSES processes: real clients each parse only their own frames.
     const perProcess = Math.ceil(CLIENTS / CLIENT_PROCESSES);
-    const children = Array.from({ length: CLIENT_PROCESSES }, (_unused, index) => fork(path.join(__dirname, 'ws-clients.js'),
-      [label, String(port), String(Math.min(perProcess, CLIENTS - index * perProcess)), String(VARIABLES), demo.endpointUrl, String(namespaceIndex), String(PUBLISHING_MS)],
-      { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
-    const exited = Promise.all(children.map((child) => new Promise<void>((resolve) => child.once('exit', () => resolve()))));
-    await Promise.all(children.map((child) => new Promise<void>((resolve, reject) => {
-      child.once('message', () => resolve());
-      child.once('exit', (code) => reject(new Error(`${label} clients exited with ${code}`)));
-    })));
+    const children = Array.from({ length: CLIENT_PROCESSES }, (_unused, index) => forkChild('ws-clients.js',
+      [label, String(port), String(Math.min(perProcess, CLIENTS - index * perProcess)), String(VARIABLES), endpointUrl, String(namespaceIndex), String(PUBLISHING_MS)]));
+    await Promise.all([plainReady, ...children.map((child) => nextMessage(child))]);
     await delay(WARMUP_MS);
-    plainArrivals.length = 0;
-    subscriptionArrivals.length = 0;
     const cpuStart = process.cpuUsage();
-    measuring = true;
+    server.send({ cpu: 'start' });
+    plain.send({ measure: true });
     for (const child of children) child.send({ measure: true });
+    if (subscription) {
+      subscription.latencies.length = 0;
+      subscription.measuring = true;
+    }
     // Only values written inside the window count, on every path alike; recording goes on for a grace
     // period so that late arrivals of those values are not cut off at the window's edge.
-    const windowStart = performance.timeOrigin + performance.now();
+    const from = now();
     await delay(SECONDS * 1000);
-    const windowEnd = performance.timeOrigin + performance.now();
+    const to = now();
     const cpu = process.cpuUsage(cpuStart);
+    const serverReport = nextMessage<{ monitoredItems: number; cpuMicros: number }>(server);
+    server.send({ report: true });
+    const { monitoredItems, cpuMicros: serverCpuMicros } = await serverReport;
     await delay(GRACE_MS);
-    measuring = false;
-    const elapsed = (windowEnd - windowStart) / 1000;
-    const reports = await Promise.all(children.map((child) => new Promise<{ arrivals: number[]; cpuMicros: number }>((resolve) => {
-      child.once('message', resolve);
-      child.send({ stop: true });
-    })));
-    const arrivals = reports.flatMap((report) => report.arrivals);
-    const clientsCpuMicros = reports.reduce((sum, report) => sum + report.cpuMicros, 0);
-    await exited;
-    const inWindow = (pairs: readonly number[]): number[] => {
-      const result: number[] = [];
-      for (let index = 0; index < pairs.length; index += 2) {
-        const written = writeTimes.get(pairs[index]);
-        if (written !== undefined && written >= windowStart && written < windowEnd) result.push(pairs[index + 1] - written);
-      }
-      return result;
+    if (subscription) subscription.measuring = false;
+    const elapsed = (to - from) / 1000;
+    const stop = (child: ChildProcess): Promise<{ latencies: number[]; cpuMicros: number }> => {
+      const report = nextMessage<{ latencies: number[]; cpuMicros: number }>(child);
+      child.send({ stop: { from, to } });
+      return report;
     };
-    const latencies = inWindow(arrivals);
-    const plainLatencies = inWindow(plainArrivals);
-    const subscriptionLatencies = inWindow(subscriptionArrivals);
-    const wsChanges = latencies.length;
-    const plainChanges = plainLatencies.length;
-    const plainRate = plainChanges / elapsed;
-    const wsRatePerClient = wsChanges / elapsed / CLIENTS;
-    const gatewayP50 = percentile(latencies, 50);
-    const gatewayP99 = percentile(latencies, 99);
-    const plainP50 = percentile(plainLatencies, 50);
-    const plainP99 = percentile(plainLatencies, 99);
+    const [plainReport, ...reports] = await Promise.all([stop(plain), ...children.map(stop)]);
+    await Promise.all([plain, ...children].map(exitOf));
+    const latencies = reports.flatMap((report) => report.latencies);
+    const plainLatencies = plainReport.latencies;
+    const plainRate = plainLatencies.length / plainSessions / elapsed;
+    const wsRatePerClient = latencies.length / elapsed / CLIENTS;
+    const gateway = percentiles(latencies);
+    const baseline = percentiles(plainLatencies);
+    // [write time, latency] pairs: only values written inside the window, as on the other paths.
+    const subscriptionLatencies: number[] = [];
+    const pairs = subscription?.latencies ?? [];
+    for (let index = 0; index < pairs.length; index += 2) if (pairs[index] >= from && pairs[index] < to) subscriptionLatencies.push(pairs[index + 1]);
+    const own = subscription ? percentiles(subscriptionLatencies) : undefined;
+    const cpuPercent = (micros: number): number => Math.round((micros / 1000 / (elapsed * 1000)) * 100);
     return {
-      dialect: label, seconds: Math.round(elapsed * 10) / 10, clients: CLIENTS, variables: VARIABLES, writeEveryMs: WRITE_MS, publishingIntervalMs: PUBLISHING_MS,
+      dialect: label, seconds: Math.round(elapsed * 10) / 10, clients: CLIENTS, variables: VARIABLES, writeEveryMs: WRITE_MS, writePattern: WRITE_PATTERN,
+      publishingIntervalMs: PUBLISHING_MS, plainSessions,
       plainClientChangesPerSecond: Math.round(plainRate),
       gatewayChangesPerSecondPerClient: Math.round(wsRatePerClient),
-      gatewayChangesPerSecondAllClients: Math.round(wsChanges / elapsed),
+      gatewayChangesPerSecondAllClients: Math.round(latencies.length / elapsed),
       ratioPerClientToPlain: Math.round((wsRatePerClient / plainRate) * 1000) / 1000,
-      // From the write on the server to arrival; "added" is the gateway path minus the plain client's.
+      // From the write on the server to arrival; "added" is the gateway path minus the plain clients'.
       latencyMs: {
-        plain: { p50: round(plainP50), p99: round(plainP99), samples: plainLatencies.length },
-        gateway: { p50: round(gatewayP50), p99: round(gatewayP99), samples: latencies.length },
-        // 8081 only: arrival in the gateway's shared OPC UA subscription, before the WebSocket clients.
-        gatewaySubscription: { p50: round(percentile(subscriptionLatencies, 50)), p99: round(percentile(subscriptionLatencies, 99)), samples: subscriptionLatencies.length },
-        added: { p50: round(gatewayP50 - plainP50), p99: round(gatewayP99 - plainP99) },
-        // 8081 only: what the gateway adds after its own subscription heard the change (the same
-        // subscription on both sides, so no difference of publishing phase can enter).
-        addedAfterSubscription: { p50: round(gatewayP50 - percentile(subscriptionLatencies, 50)), p99: round(gatewayP99 - percentile(subscriptionLatencies, 99)) },
+        plain: { ...baseline, samples: plainLatencies.length },
+        gateway: { ...gateway, samples: latencies.length },
+        added: difference(gateway, baseline),
+        // 8081 only: arrival in the gateway's shared OPC UA subscription, before the WebSocket clients, and
+        // what the gateway adds after it (the same subscription on both sides: no publishing phase enters).
+        ...(own ? { gatewaySubscription: { ...own, samples: subscriptionLatencies.length }, addedAfterSubscription: difference(gateway, own) } : {}),
       },
-      processCpuPercent: Math.round(((cpu.user + cpu.system) / 1000 / (elapsed * 1000)) * 100),
-      // The WebSocket clients' process: receiving and parsing a burst of every client's frames takes this.
-      clientsProcessCpuPercent: Math.round((clientsCpuMicros / 1000 / (elapsed * 1000)) * 100),
-      monitoredItemsOnServer: monitoredItemsOnServer(),
+      gatewayProcessCpuPercent: cpuPercent(cpu.user + cpu.system),
+      serverProcessCpuPercent: cpuPercent(serverCpuMicros),
+      plainProcessCpuPercent: cpuPercent(plainReport.cpuMicros),
+      // The WebSocket clients' processes: receiving and parsing every client's frames takes this.
+      clientsProcessCpuPercent: cpuPercent(reports.reduce((sum, report) => sum + report.cpuMicros, 0)),
+      monitoredItemsOnServer: monitoredItems,
     };
   }
 
   const results: DialectResult[] = [];
 
-  // opcua-server (8081): 50 clients, each monitoring every variable.
-  results.push(await measure('opcua-server', gateway.port!, () => demo.monitoredItemCount()));
+  if (DIALECTS.includes('opcua-server')) {
+    // opcua-server (8081): the lib/opcua endpoint (one session, one subscription shared by every client) and
+    // 50 WebSocket clients each monitoring every variable; the baseline is one plain session.
+    const variables: OpcuaVariable[] = Array.from({ length: VARIABLES }, (_unused, index) => ({ name: `Bench${index}`, nodeId: nodeIdOf(index), samplingInterval: 0 }));
+    const opcua = new OpcuaEndpoint({
+      id: 'bench', endpointUrl, securityMode: 'None', securityPolicy: 'None', identity: { kind: 'anonymous' }, pkiFolder: pki,
+      acceptUnknownServerCertificate: true, publishingIntervalMs: PUBLISHING_MS, variables,
+    });
+    opcua.start();
+    const gateway = new GatewayEndpoint({
+      id: 'bench', listen: { kind: 'port', host: '127.0.0.1', port: 0 }, dialect: createOpcuaServerDialect, sources: { opcua },
+      // Each client starts every variable at once: allow that many requests in flight.
+      limits: { maxClients: CLIENTS + 10, maxInFlight: VARIABLES + 10, outboundBudgetBytes: 16 * 1024 * 1024 },
+    }, new TagSpace());
+    await gateway.start();
+    while (!opcua.connection.connected) await delay(50);
+    // Where the gateway's own subscription hears each change (before any WebSocket work): one more listener
+    // on the items the clients share, registered first, so it runs before the fan-out of its own item.
+    /** [write time, latency] pairs while measuring. */
+    const own = { latencies: [] as number[], measuring: false };
+    const ownHandles = variables.map((variable) => opcua.connection.monitor(variable.nodeId, 0, (value) => {
+      if (own.measuring) own.latencies.push(Number(value.value.value), now() - Number(value.value.value));
+    }));
+    results.push(await measure('opcua-server', gateway.port!, 1, own));
+    for (const handle of ownHandles) handle.close();
+    await gateway.close();
+    await opcua.close();
+  }
 
-  // opcua-gateway (8082): 50 clients, each logging in (its own OPC UA session, as the gateway is meant to
-  // work), creating a subscription and one monitored item per variable.
-  const gatewayDialect = new GatewayEndpoint({
-    id: 'bench-gw', listen: { kind: 'port', host: '127.0.0.1', port: 0 }, dialect: createOpcuaGatewayDialect,
-    dialectOptions: { gatewayEndpoints: demo.endpointUrl, gatewayPkiFolder: pki, gatewayMaxSessions: 2 },
-    limits: { maxClients: CLIENTS + 10, maxInFlight: 16, outboundBudgetBytes: 16 * 1024 * 1024 },
-  }, new TagSpace());
-  await gatewayDialect.start();
-  results.push(await measure('opcua-gateway', gatewayDialect.port!, () => demo.monitoredItemCount()));
-  await gatewayDialect.close();
+  if (DIALECTS.includes('opcua-gateway')) {
+    // opcua-gateway (8082): 50 clients, each logging in (its own OPC UA session, as the gateway is meant to
+    // work), creating a subscription and one monitored item per variable; the baseline opens as many plain
+    // sessions, each with the same subscription.
+    const gatewayDialect = new GatewayEndpoint({
+      id: 'bench-gw', listen: { kind: 'port', host: '127.0.0.1', port: 0 }, dialect: createOpcuaGatewayDialect,
+      dialectOptions: { gatewayEndpoints: endpointUrl, gatewayPkiFolder: pki, gatewayMaxSessions: 2 },
+      limits: { maxClients: CLIENTS + 10, maxInFlight: 16, outboundBudgetBytes: 16 * 1024 * 1024 },
+    }, new TagSpace());
+    await gatewayDialect.start();
+    results.push(await measure('opcua-gateway', gatewayDialect.port!, CLIENTS));
+    await gatewayDialect.close();
+  }
 
   console.log(JSON.stringify(results, null, 2));
   writeBenchResult('opcua', results.flatMap((result) => [
     { path: `${result.dialect}: changes per client`, unit: 'changes/s', figure: result.gatewayChangesPerSecondPerClient, baselineName: 'plain node-opcua client', baseline: result.plainClientChangesPerSecond, higherIsBetter: true },
-    { path: `${result.dialect}: write -> arrival p99`, unit: 'ms', figure: result.latencyMs.gateway.p99, baselineName: 'plain node-opcua client', baseline: result.latencyMs.plain.p99, higherIsBetter: false },
+    { path: `${result.dialect}: write -> arrival p99`, unit: 'ms', figure: result.latencyMs.gateway.p99, baselineName: `plain node-opcua, ${result.plainSessions} session${result.plainSessions === 1 ? '' : 's'}`, baseline: result.latencyMs.plain.p99, higherIsBetter: false },
   ]), results);
 
-  clearTimeout(writer);
-  await gateway.close();
-  await opcua.close();
-  await subscription.terminate();
-  await plainSession.close();
-  await plain.disconnect();
-  await demo.stop();
+  server.send({ stop: true });
+  await exitOf(server);
   fs.rmSync(pki, { recursive: true, force: true });
 }
 

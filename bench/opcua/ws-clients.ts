@@ -1,11 +1,13 @@
 /**
  * The WebSocket clients of bench:opcua, in their own process as real clients would be: in the bench's
- * process their receiving and parsing would count as latency the gateway adds. Arrival times are
- * sent back as wall-clock milliseconds (performance.timeOrigin + now), comparable across processes.
+ * process their receiving and parsing would count as latency the gateway adds. Each value is the
+ * wall-clock time of its write on the server (bench/opcua/server-process.ts); arrivals are stamped with
+ * the same clock (performance.timeOrigin + now), comparable across processes.
  *
  * argv: dialect (opcua-server | opcua-gateway), port, clients, variables, endpointUrl, namespaceIndex, publishingMs.
  * IPC: sends {ready} once every client monitors every variable; {measure} starts recording;
- * {stop} answers {arrivals: [value, time, value, time, ...], cpuMicros} and closes the clients.
+ * {stop: {from, to}} answers {latencies, cpuMicros} (arrival minus write time, of values written in
+ * [from, to)) and closes the clients.
  */
 import { performance } from 'node:perf_hooks';
 import WebSocket = require('ws');
@@ -66,7 +68,7 @@ async function subscribeThroughGateway(socket: WebSocket, endpointUrl: string, n
 const updateType = dialect === 'opcua-server' ? '"MONITORUPDATE_MESSAGE"' : '"GW_DataChangeNotify"';
 
 /**
- * The written value of an update, found by position rather than a full parse: the first `"Body":"`
+ * The written value (its write time) of an update, found by position rather than a full parse: the first `"Body":"`
  * of either dialect's update is the Variant's body (8081 Body.Value.Body, 8082 Body.Value.Value.Body).
  * Fifty clients share this one process, so what each frame costs here would count as gateway latency.
  */
@@ -102,7 +104,7 @@ async function main(): Promise<void> {
       if (value !== undefined) arrivals.push(value, performance.timeOrigin + performance.now());
     });
   }
-  process.on('message', (message: { measure?: boolean; stop?: boolean }) => {
+  process.on('message', (message: { measure?: boolean; stop?: { from: number; to: number } }) => {
     if (message.measure) {
       measuring = true;
       cpuStart = process.cpuUsage();
@@ -110,7 +112,10 @@ async function main(): Promise<void> {
     if (message.stop) {
       measuring = false;
       const cpu = process.cpuUsage(cpuStart);
-      process.send?.({ arrivals, cpuMicros: cpu.user + cpu.system }, () => {
+      const { from, to } = message.stop;
+      const latencies: number[] = [];
+      for (let index = 0; index < arrivals.length; index += 2) if (arrivals[index] >= from && arrivals[index] < to) latencies.push(arrivals[index + 1] - arrivals[index]);
+      process.send?.({ latencies, cpuMicros: cpu.user + cpu.system }, () => {
         void closeClients(sockets).then(() => process.exit(0));
       });
     }

@@ -1,5 +1,5 @@
 import type { Circuit, CycleChanges } from '../../modbus';
-import { frameMessage, type DialectSession, type DecodeResult, type Dialect, type DialectContext, type DialectError, type DialectMessage, type OutgoingFrame } from '../contract';
+import { frameTextParts, type DialectSession, type DecodeResult, type Dialect, type DialectContext, type DialectError, type DialectMessage, type OutgoingFrame } from '../contract';
 import { planSet, runPlan, SetFailure, type SetPlan } from './commands';
 import { EvokDevices } from './devices';
 import { filterKey, parseFilter, passes, type DeviceFilter, type EvokShape } from './names';
@@ -77,17 +77,21 @@ export function createEvokDialect(context: DialectContext<EvokSources>): Dialect
     if (set.size > 0) push(devices.ordered.filter((circuit) => set.has(circuit)));
   };
 
-  /** One array per distinct filter, framed once and written to every client with that filter. */
+  /**
+   * One array per distinct filter, framed once and written to every client with that filter. Each
+   * device object is encoded once per cycle whatever the filters: a filter's array is those bytes
+   * joined as `pyJson` joins them (the same text), copied once into its frame.
+   */
   function push(circuits: Circuit[]): void {
     if (filters.size === 0) return;
-    const objects = circuits.map((circuit) => ({ kind: circuit.kind, object: devices.object(circuit) }));
+    const objects = circuits.map((circuit) => ({ kind: circuit.kind, bytes: Buffer.from(pyJson(devices.object(circuit)), 'utf8') }));
     const frames = new Map<string, Buffer | null>();
     for (const [session, filter] of filters) {
       const key = filterKey(filter);
       let frame = frames.get(key);
       if (frame === undefined) {
-        const cut = objects.filter((entry) => passes(filter, entry.kind)).map((entry) => entry.object);
-        frame = cut.length > 0 ? frameMessage(pyJson(cut)) : null;
+        const cut = objects.filter((entry) => passes(filter, entry.kind));
+        frame = cut.length > 0 ? frameTextParts(arrayParts(cut.map((entry) => entry.bytes))) : null;
         frames.set(key, frame);
       }
       if (frame) session.sendFrame(frame);
@@ -218,6 +222,21 @@ export function createEvokDialect(context: DialectContext<EvokSources>): Dialect
     decodedOf.set(message, decoded);
     return { ok: true, messages: [message] };
   }
+}
+
+const ARRAY_OPEN = Buffer.from('[');
+const ARRAY_SEPARATOR = Buffer.from(', ');
+const ARRAY_CLOSE = Buffer.from(']');
+
+/** The parts of `[a, b, c]` as Python's json.dumps (and `pyJson`) writes an array of encoded elements. */
+function arrayParts(elements: readonly Buffer[]): Buffer[] {
+  const parts: Buffer[] = [ARRAY_OPEN];
+  elements.forEach((element, index) => {
+    if (index > 0) parts.push(ARRAY_SEPARATOR);
+    parts.push(element);
+  });
+  parts.push(ARRAY_CLOSE);
+  return parts;
 }
 
 function parseShape(value: unknown): EvokShape {

@@ -2,7 +2,7 @@ import { MessageSecurityMode, SecurityPolicy, StatusCodes, type StatusCode } fro
 import { decodeStructure, encodeDataValue, encodeStructure, encodeVariant, JsonDecodeError, jsonFormatFromOptions, type JsonValue } from '../../opcua/json';
 import type { DecodeResult, Dialect, DialectContext, DialectError, DialectMessage, OutgoingFrame, DialectSession } from '../contract';
 import { AllowedEndpoints } from './allowed-endpoints';
-import { decodeEnvelope, encodeFailure, encodeNotify, encodeResponse, type Envelope, type GatewayHeader } from './gateway-envelope';
+import { decodeEnvelope, encodeFailure, encodeNotify, encodeResponse, notifyPrefix, type Envelope, type GatewayHeader } from './gateway-envelope';
 import { gatewayServices } from './gateway-services';
 import { GatewaySession, ServiceError, type GatewaySessionListener } from './gateway-session';
 import { decodeLogin, LoginError, type LoginOptions } from './login-request';
@@ -64,11 +64,13 @@ export function createOpcuaGatewayDialect(context: DialectContext<OpcuaGatewaySo
   }
 
   function listenerFor(client: DialectSession, id: string, clientHandle: string): GatewaySessionListener {
+    // A data change goes out in the turn its publish response arrived; the header is encoded once per session.
+    const dataChangePrefix = notifyPrefix('GW_DataChangeNotify', clientHandle, id);
     return {
       status: (status) => { client.send(encodeNotify('GW_SessionStatusNotify', clientHandle, id, { SessionStatus: status })); },
       // Keyed per monitored item: a client too slow to read gets the latest value of each item, not a backlog.
       dataChange: (handle, value) => {
-        client.send(encodeNotify('GW_DataChangeNotify', clientHandle, id, { ClientHandleData: String(handle), Value: encodeDataValue(value, format) }), `gw:${id}:${handle}`);
+        client.send(`${dataChangePrefix}{"ClientHandleData":"${handle}","Value":${JSON.stringify(encodeDataValue(value, format))}}}`, `gw:${id}:${handle}`);
       },
       event: (handle, fields) => {
         client.send(encodeNotify('GW_EventNotify', clientHandle, id, { ClientHandleData: String(handle), Event: fields.map((field) => encodeVariant(field, format)) }));

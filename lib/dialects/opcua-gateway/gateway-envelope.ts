@@ -81,5 +81,14 @@ export function encodeFailure(request: GatewayHeader, status: StatusCode, reason
 
 /** Notifications carry the ClientHandle of the login that created the session, and no StatusCode. */
 export function encodeNotify(messageType: string, clientHandle: string, sessionId: string, body: JsonValue): string {
-  return JSON.stringify({ Header: { MessageType: messageType, ClientHandle: clientHandle, SessionId: sessionId }, Body: body });
+  return `${notifyPrefix(messageType, clientHandle, sessionId)}${JSON.stringify(body)}}`;
+}
+
+/**
+ * The text of a notification up to its Body, the same for every notification of one type on one session:
+ * made once per session, a data change then costs only its Body. `${prefix}${JSON.stringify(body)}}` is
+ * what encodeNotify writes.
+ */
+export function notifyPrefix(messageType: string, clientHandle: string, sessionId: string): string {
+  return `{"Header":${JSON.stringify({ MessageType: messageType, ClientHandle: clientHandle, SessionId: sessionId })},"Body":`;
 }

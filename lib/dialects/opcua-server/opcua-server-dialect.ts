@@ -194,10 +194,14 @@ export function createOpcuaServerDialect(context: DialectContext<OpcuaServerSour
         if (!variable || !endpoint) return;
         if (monitors.get(session, clientHandle)) return bodyError(StatusCodes.BadEntryExists);
         answer('');
+        // Keyed per handle: a slow client gets the latest value of each item instead of a backlog.
+        const conflationKey = `monitor:${clientHandle}`;
+        const { types } = endpoint;
+        // Runs once per client for every change of a shared item, in the turn it arrived: nothing here may
+        // cost per client what can be done once (the frame is shared, the type is learned from the first value).
         const monitor = endpoint.connection.monitor(variable.nodeId, variable.samplingInterval ?? DEFAULT_SAMPLING_INTERVAL, (value) => {
-          endpoint.types.learn(variable.name, value);
-          // Keyed per handle: a slow client gets the latest value of each item instead of a backlog.
-          session.sendFrame(updateFrame(value, clientHandle), `monitor:${clientHandle}`);
+          if (types.get(variable.name) === undefined) types.learn(variable.name, value);
+          session.sendFrame(updateFrame(value, clientHandle), conflationKey);
         });
         monitors.add(session, clientHandle, { variable: variable.name, monitor, toldDisconnected: false });
         if (!endpoint.connection.connected && endpoint.connection.state !== 'connecting') {

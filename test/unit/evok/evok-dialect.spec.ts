@@ -86,6 +86,36 @@ describe('evok dialect', () => {
     assert.equal(await relayAo.silentFor(150), true, 'the physical relay 3_02 is no "output"');
   });
 
+  // A push encodes each device object once and joins the bytes per filter: the text every client receives
+  // must stay exactly what encoding its own array writes, here checked against `full` of each device.
+  it('gives every client of a push exactly the text of its own cut, shared by clients of the same filter', async () => {
+    fixture = await startEvok();
+    const everything = await fixture.open();
+    const relayAo = await fixture.open();
+    const inputs = await fixture.open();
+    const sameAsInputs = await fixture.open();
+    const asker = await fixture.open();
+    relayAo.send({ cmd: 'filter', devices: ['relay', 'ao'] });
+    inputs.send({ cmd: 'filter', devices: ['input'] });
+    sameAsInputs.send({ cmd: 'filter', devices: ['di'] });
+    asker.send({ cmd: 'filter', devices: [] });
+    await fixture.handled('filter', 4);
+    fixture.sim.setRegister(2, 1, 0b1);
+    fixture.sim.setRegister(2, 0, 0b1);
+    fixture.sim.setRegister(2, 2, 400);
+    const texts = await Promise.all([everything, relayAo, inputs, sameAsInputs].map((client) => client.nextText()));
+    const cuts = texts.map((text) => (JSON.parse(text) as DeviceObject[]).map((o) => `${o.dev} ${o.circuit}`));
+    assert.deepEqual(cuts, [['relay 2_01', 'input 2_01', 'ao 2_01'], ['relay 2_01', 'ao 2_01'], ['input 2_01'], ['input 2_01']]);
+    for (const text of texts) {
+      const fulls: string[] = [];
+      for (const o of JSON.parse(text) as DeviceObject[]) {
+        asker.send({ cmd: 'full', dev: o.dev, circuit: o.circuit });
+        fulls.push(await asker.nextText());
+      }
+      assert.equal(text, `[${fulls.join(', ')}]`);
+    }
+  });
+
   it('drops every bad input of evok.md: nothing written, connection open, error frame only when asked, ERROR hooks', async () => {
     for (const evokErrors of [false, true]) {
       fixture = await startEvok({ evokErrors });
