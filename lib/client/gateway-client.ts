@@ -160,14 +160,12 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
   async invoke(data: unknown, timeoutMs = this.options.responseTimeoutMs): Promise<InvokeReply> {
     if (this.options.mode !== 'zato') return this.invokePlain(data, timeoutMs);
     const invokeData = asInvokeData(data);
-    await this.waitReady();
+    // Connected: no turn of the event loop spent waiting for what is already there.
+    if (!this.ready) await this.waitReady();
     const id = zatoId('zwsxc.inv');
     const reply = this.pending.expect(id, timeoutMs);
-    try {
-      await this.write(invokeServiceFrame(this.options, id, this.token, invokeData));
-    } catch (error) {
-      this.pending.reject(id, asError(error));
-    }
+    // A frame that could not be written fails its invocation; the reply is not waited on behind the write.
+    this.write(invokeServiceFrame(this.options, id, this.token, invokeData)).catch((error: unknown) => this.pending.reject(id, asError(error)));
     return reply;
   }
 
