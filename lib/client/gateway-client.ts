@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { Writable } from 'node:stream';
 import WebSocket = require('ws');
 import { Backoff } from './backoff';
 import { ClientClosedError, ConnectionLostError, InvokeUnsupportedError, NotConnectedError } from './client-errors';
@@ -13,6 +14,7 @@ import { isRecord } from '../util/is-record';
 import { asError, messageOf } from '../util/errors';
 import { toBuffer } from '../util/ws-data';
 import { clip } from '../util/log-limit';
+import { corkUntilTurnEnds } from '../util/turn-flusher';
 
 export type ClientState = 'connecting' | 'connected' | 'disconnected' | 'auth-failed' | 'stopped';
 
@@ -58,6 +60,8 @@ const silentLog: ClientLogger = { info() {}, warn() {}, error() {} };
  */
 export class GatewayClient extends EventEmitter<ClientEvents> {
   private ws: WebSocket | undefined;
+  /** The TCP (or TLS) socket under `ws`, corked while frames are written in one turn of the event loop. */
+  private socket: Writable | undefined;
   private currentState: ClientState = 'disconnected';
   private ready = false;
   private stopped = false;
@@ -127,6 +131,7 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
     this.setState('stopped', '');
     const ws = this.ws;
     this.ws = undefined;
+    this.socket = undefined;
     if (!ws || ws.readyState === WebSocket.CLOSED) return;
     await new Promise<void>((resolve) => {
       const grace = setTimeout(() => ws.terminate(), 1000);
@@ -244,6 +249,7 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
       return;
     }
     this.ws = ws;
+    ws.once('upgrade', (response) => { if (ws === this.ws) this.socket = response.socket; });
     ws.on('open', () => this.onOpen(ws));
     ws.on('message', (data, isBinary) => { if (ws === this.ws) this.onFrame(toBuffer(data), isBinary); });
     ws.on('pong', () => this.heartbeat.pong());
@@ -418,6 +424,7 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
 
   private onSocketClosed(code: number, reason: string): void {
     this.ws = undefined;
+    this.socket = undefined;
     const wasReady = this.ready;
     this.ready = false;
     this.stopTimers();
@@ -492,6 +499,8 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
   private write(frame: string | Buffer): Promise<void> {
     const ws = this.ws;
     if (!ws || ws.readyState !== WebSocket.OPEN) return Promise.reject(new NotConnectedError(this.options.url, 0));
+    // Frames written in the same turn (invocations started by a burst of replies) leave in one write.
+    if (this.socket) corkUntilTurnEnds(this.socket);
     return new Promise<void>((resolve, reject) => {
       ws.send(frame, (error) => (error ? reject(error) : resolve()));
     });
