@@ -162,15 +162,32 @@ export class GatewayClient extends EventEmitter<ClientEvents> {
   }
 
   /** Zato mode: invokes a service of the remote channel and resolves with its reply (status 200 only). */
-  async invoke(data: unknown, timeoutMs = this.options.responseTimeoutMs): Promise<InvokeReply> {
+  invoke(data: unknown, timeoutMs = this.options.responseTimeoutMs): Promise<InvokeReply> {
     if (this.options.mode !== 'zato') return this.invokePlain(data, timeoutMs);
+    // Connected: the frame goes out now and the caller gets the reply's own promise, with no async
+    // wrapper around it (two promises and several microtask turns per invocation less).
+    if (this.ready && isRecord(data)) return this.sendInvocation(data, timeoutMs);
+    return this.invokeWhenReady(data, timeoutMs);
+  }
+
+  private async invokeWhenReady(data: unknown, timeoutMs: number): Promise<InvokeReply> {
     const invokeData = asInvokeData(data);
-    // Connected: no turn of the event loop spent waiting for what is already there.
-    if (!this.ready) await this.waitReady();
+    await this.waitReady();
+    return this.sendInvocation(invokeData, timeoutMs);
+  }
+
+  private sendInvocation(data: Record<string, unknown>, timeoutMs: number): Promise<InvokeReply> {
     const id = zatoId('zwsxc.inv');
+    let frame: string;
+    try {
+      frame = invokeServiceFrame(this.options, id, this.token, data);
+    } catch (error) {
+      // Data JSON cannot carry (a cycle, a BigInt): the invocation fails and nothing waits for a reply.
+      return Promise.reject(asError(error));
+    }
     const reply = this.pending.expect(id, timeoutMs);
     // A frame that could not be written fails its invocation; the reply is not waited on behind the write.
-    this.write(invokeServiceFrame(this.options, id, this.token, invokeData)).catch((error: unknown) => this.pending.reject(id, asError(error)));
+    this.write(frame).catch((error: unknown) => this.pending.reject(id, asError(error)));
     return reply;
   }
 
