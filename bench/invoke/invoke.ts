@@ -3,62 +3,20 @@
 // with 1 and 100 concurrent invocations, beside a bare `ws` request/response pair measured in the same
 // run. Also the library path alone (GatewayClient -> GatewayEndpoint with a hook that replies), which
 // shows what the Node-RED message passing adds. Ratios are against the bare pair; nothing is asserted.
-import helper = require('node-red-node-test-helper');
-import type { Node, NodeInitializer } from 'node-red';
 import { GatewayClient, clientDefaults } from '../../lib/client';
 import { GatewayEndpoint } from '../../lib/server';
 import { TagSpace } from '../../lib/tags';
-import gatewayServer = require('../../nodes/ws-gateway-server/ws-gateway-server');
-import gatewayIn = require('../../nodes/ws-gateway-in/ws-gateway-in');
-import gatewayOut = require('../../nodes/ws-gateway-out/ws-gateway-out');
-import gatewayClient = require('../../nodes/ws-gateway-client/ws-gateway-client');
-import type { GatewayClientNode } from '../../nodes/ws-gateway-client/client-node';
 import { BareWsPair } from './bare-ws';
 import { measure, type Measurement } from './measure';
 import { writeBenchResult, type BenchRow } from '../support/result';
-import { readExample } from '../../test/support/examples';
 import { createZatoDialect } from '../../lib/dialects/zato';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const catchNode = require('@node-red/nodes/core/common/25-catch.js') as NodeInitializer;
+import { startNodeRedPath, type FlowPath } from './node-red-path';
 
 const request = { elem1: 'value1', elem2: 'value2' };
 const runs = [
   { concurrency: 1, total: Number(process.env.BENCH_SERIAL ?? 2000) },
   { concurrency: 100, total: Number(process.env.BENCH_CONCURRENT ?? 20000) },
 ];
-
-async function nodeRedPath(): Promise<{ invoke(index: number): Promise<void>; stop(): Promise<void> }> {
-  helper.init(require.resolve('node-red'));
-  await helper.startServer();
-  const port = Number(new URL(helper.url()).port);
-  const { flow, credentials } = readExample('zato-echo.json', { helperNodes: true, clientBase: `ws://127.0.0.1:${port}` });
-  await helper.load([gatewayServer, gatewayIn, gatewayOut, gatewayClient, catchNode], flow, credentials);
-  const invoker = flow.find((node) => node.type === 'ws-gateway-out' && node.action === 'invoke');
-  const reply = flow.find((node) => node.type === 'helper' && node.name === 'reply');
-  const clientConfig = flow.find((node) => node.type === 'ws-gateway-client');
-  if (!invoker || !reply || !clientConfig) throw new Error('examples/zato-echo.json has changed: no invoke, reply or client node');
-  const client = (helper.getNode(clientConfig.id) as unknown as GatewayClientNode).client;
-  while (!client?.isReady) await new Promise((resolve) => setTimeout(resolve, 10));
-  const waiting = new Map<number, () => void>();
-  const replyNode = helper.getNode(reply.id) as unknown as { on(event: 'input', listener: (msg: { bench?: number }) => void): void };
-  replyNode.on('input', (msg) => {
-    const resolve = waiting.get(msg.bench ?? -1);
-    waiting.delete(msg.bench ?? -1);
-    resolve?.();
-  });
-  const invokeNode = helper.getNode(invoker.id) as Node & { receive(msg: object): void };
-  return {
-    invoke: (index) => new Promise<void>((resolve) => {
-      waiting.set(index, resolve);
-      invokeNode.receive({ payload: { service: 'zato.helpers.echo', request }, bench: index });
-    }),
-    stop: async () => {
-      await helper.unload();
-      await helper.stopServer();
-    },
-  };
-}
 
 async function libraryPath(): Promise<{ invoke(): Promise<void>; stop(): Promise<void> }> {
   const endpoint = new GatewayEndpoint({ id: 'bench', listen: { kind: 'port', host: '127.0.0.1', port: 0 }, dialect: createZatoDialect, limits: { maxInFlight: 1000 } }, new TagSpace({ historySize: 1 }));
@@ -102,6 +60,9 @@ async function main(): Promise<void> {
   const rowOf = (path: string, result: Measurement, baseline: Measurement): BenchRow => ({
     path: `${path}, ${result.concurrency} in flight`, unit: 'calls/s', figure: result.perSecond, baselineName: 'bare ws request/response', baseline: baseline.perSecond, higherIsBetter: true,
   });
+  let nodeRed: FlowPath | undefined;
+  // Each call has its own index, over both runs, for the reply node to say which call it answers.
+  let offset = 0;
   for (const { concurrency, total } of runs) {
     const bare = await BareWsPair.start();
     const baseline = await measure('bare ws request/response (baseline)', concurrency, total, () => bare.invoke(request));
@@ -114,12 +75,15 @@ async function main(): Promise<void> {
     rows.push(rowOf('invoke, library path', libraryResult, baseline));
     await library.stop();
 
-    const nodeRed = await nodeRedPath();
-    const flowResult = await measure('gateway out -> client -> zato -> echo flow', concurrency, total, (index) => nodeRed.invoke(index));
+    // Node-RED's runtime starts once per process; it idles while the other paths are measured.
+    nodeRed ??= await startNodeRedPath(request);
+    const flow = nodeRed;
+    const flowResult = await measure('gateway out -> client -> zato -> echo flow', concurrency, total, (index) => flow.invoke(offset + index));
+    offset += total;
     console.log(row(flowResult, baseline));
     rows.push(rowOf('invoke through a flow', flowResult, baseline));
-    await nodeRed.stop();
   }
+  await nodeRed?.stop();
   writeBenchResult('invoke', rows);
 }
 

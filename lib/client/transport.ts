@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import WebSocket = require('ws');
 import { Backoff } from './backoff';
 import { ClientClosedError, NotConnectedError } from './client-errors';
@@ -9,6 +10,7 @@ import { canMove, clientStateOf, type ClientState, type TransportState } from '.
 import { messageOf } from '../util/errors';
 import { clip } from '../util/log-limit';
 import { toBuffer } from '../util/ws-data';
+import { corkUntilTurnEnds } from '../util/turn-flusher';
 
 /** What the transport tells its owner. */
 export interface TransportObserver {
@@ -34,6 +36,8 @@ interface Attempt {
   localClose?: ClientCloseEvent;
   /** Set when the peer refused our credentials on it. */
   refusal?: string;
+  /** The TCP (or TLS) socket under `ws`, from its upgrade: corked while frames are written in one turn. */
+  socket?: Writable;
 }
 
 /**
@@ -137,6 +141,9 @@ export class ClientTransport implements ProtocolLink {
   write(frame: string | Buffer): Promise<void> {
     const ws = this.attempt?.ws;
     if (!ws || ws.readyState !== WebSocket.OPEN) return Promise.reject(new NotConnectedError(this.options.url, 0));
+    // Frames written in the same turn (invocations started by a burst of replies) leave in one write.
+    const socket = this.attempt?.socket;
+    if (socket) corkUntilTurnEnds(socket);
     return new Promise<void>((resolve, reject) => {
       ws.send(frame, (error) => (error ? reject(error) : resolve()));
     });
@@ -199,6 +206,7 @@ export class ClientTransport implements ProtocolLink {
     }
     const attempt: Attempt = { ws };
     this.attempt = attempt;
+    ws.once('upgrade', (response) => { attempt.socket = response.socket; });
     ws.on('open', () => {
       if (attempt !== this.attempt) return;
       this.moveTo('handshaking', options.url);

@@ -119,16 +119,31 @@ export class ZatoProtocol implements ClientProtocol {
   }
 
   /** Invokes a service of the remote channel and resolves with its reply (status 200 only). */
-  async invoke(data: unknown, timeoutMs: number): Promise<InvokeReply> {
+  invoke(data: unknown, timeoutMs: number): Promise<InvokeReply> {
+    // Ready: the frame goes out now and the caller gets the reply's own promise, with no async wrapper
+    // around it (two promises and several microtask turns per invocation less).
+    if (this.link.isReady && isRecord(data)) return this.sendInvocation(data, timeoutMs);
+    return this.invokeWhenReady(data, timeoutMs);
+  }
+
+  private async invokeWhenReady(data: unknown, timeoutMs: number): Promise<InvokeReply> {
     const invokeData = asInvokeData(data);
     await this.link.whenReady();
+    return this.sendInvocation(invokeData, timeoutMs);
+  }
+
+  private sendInvocation(data: Record<string, unknown>, timeoutMs: number): Promise<InvokeReply> {
     const id = zatoId('zwsxc.inv');
-    const reply = this.pending.expect(id, timeoutMs);
+    let frame: string;
     try {
-      await this.link.write(invokeServiceFrame(this.options, id, this.session?.token, invokeData));
+      frame = invokeServiceFrame(this.options, id, this.session?.token, data);
     } catch (error) {
-      this.pending.reject(id, asError(error));
+      // Data JSON cannot carry (a cycle, a BigInt): the invocation fails and nothing waits for a reply.
+      return Promise.reject(asError(error));
     }
+    const reply = this.pending.expect(id, timeoutMs);
+    // A frame that could not be written fails its invocation; the reply is not waited on behind the write.
+    this.link.write(frame).catch((error: unknown) => this.pending.reject(id, asError(error)));
     return reply;
   }
 

@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import { corkUntilTurnEnds } from './turn-flusher';
+import { corkUntilTurnEnds } from '../util/turn-flusher';
 
 export interface OutboundOptions {
   /** Bytes that may wait for the client before it is throttled: notifications conflate, reading pauses. */

@@ -92,7 +92,38 @@ export function compileGlob(pattern: string, syntax: GlobSyntax = {}, limits: Gl
     tree = parser.parse(pattern);
   }
   const program = new Program(new ProgramBuilder(syntax.separators ?? '').build(tree), syntax.separators ?? '');
+  // Most filters are plain names (a hook on one message type): compared as strings, not run as a
+  // program, since a hook filter is matched against every message. Counted matches always run it.
+  const names = counter ? undefined : literalNames(tree);
+  if (names?.length === 1) {
+    const only = names[0];
+    return { matches: (name) => name === only, size: program.size };
+  }
+  if (names) {
+    const set = new Set(names);
+    return { matches: (name) => set.has(name), size: program.size };
+  }
   return { matches: (name) => program.run(name, counter), size: program.size };
+}
+
+/** The names a pattern without any wildcard matches (its alternatives), or undefined when it has one. */
+function literalNames(tree: Node): string[] | undefined {
+  if (tree.kind === 'alt') {
+    const names: string[] = [];
+    for (const option of tree.options) {
+      const optionNames = literalNames(option);
+      if (!optionNames) return undefined;
+      names.push(...optionNames);
+    }
+    return names;
+  }
+  if (tree.kind !== 'seq') return tree.kind === 'char' ? [String.fromCharCode(tree.code)] : undefined;
+  let text = '';
+  for (const item of tree.items) {
+    if (item.kind !== 'char') return undefined;
+    text += String.fromCharCode(item.code);
+  }
+  return [text];
 }
 
 class GlobParser {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { randomHex } from '../util/random-hex';
 import { isRecord } from '../util/is-record';
 
 /**
@@ -48,17 +49,26 @@ export interface ZatoFrame {
 /** The text Zato shows for refused access (our own wording of the same meaning). */
 export const FORBIDDEN_TEXT = 'You are not authorized to access this resource';
 
+/** The last timestamp formatted: frames sent in the same millisecond share it. */
+const lastTimestamp = { ms: Number.NaN, text: '' };
+
 /**
  * UTC `YYYY-MM-DDTHH:mm:ss.ffffff`, no zone: what Python's `datetime.utcnow().isoformat()` prints, so
  * our frames look like the Python client's byte for byte (JS has milliseconds; pad to microseconds).
  */
-export function zatoTimestamp(date: Date = new Date()): string {
-  return `${date.toISOString().slice(0, 23)}000`;
+export function zatoTimestamp(date?: Date): string {
+  const ms = date ? date.getTime() : Date.now();
+  // Every frame carries one: formatted once per millisecond, not once per frame.
+  if (ms !== lastTimestamp.ms) {
+    lastTimestamp.ms = ms;
+    lastTimestamp.text = `${new Date(ms).toISOString().slice(0, 23)}000`;
+  }
+  return lastTimestamp.text;
 }
 
 /** A unique message id with Zato 3.3's prefixes (`zwsxc.inv.<hex>`, ...); the peer only needs uniqueness. */
 export function zatoId(prefix: string): string {
-  return `${prefix}.${randomBytes(12).toString('hex')}`;
+  return `${prefix}.${randomHex(12)}`;
 }
 
 /** The default client id of an outgoing connection: `wsx.out.<8 hex>`. */

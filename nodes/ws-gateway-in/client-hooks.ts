@@ -2,6 +2,7 @@ import type { NodeMessage } from 'node-red';
 import { closeContext, connectContext, messageContext, type ClientCloseEvent, type ClientMessageEvent, type GatewayClient, type HookContext } from '../../lib/client';
 import type { HookEvent, HookMode } from '../../lib/server';
 import { compilePattern } from '../../lib/tags/tag-pattern';
+import { messageId } from '../shared/message-id';
 
 /** What ws-gateway-in emits for an outgoing connection (the same msg as for a server's clients, plus Zato's ctx). */
 export interface ClientHookMessage extends NodeMessage {
@@ -33,11 +34,11 @@ export function attachClientHooks(client: GatewayClient, options: ClientHookOpti
   const base = (type: string): ClientHookMessage['gateway'] => ({ client: options.clientId, mode: client.options.mode, type });
 
   const onConnect = (): void => {
-    if (events.has('CONNECT')) options.send({ hook: 'CONNECT', payload: {}, ctx: connectContext(), gateway: base('') });
+    if (events.has('CONNECT')) options.send({ _msgid: messageId(), hook: 'CONNECT', payload: {}, ctx: connectContext(), gateway: base('') });
   };
   const onMessage = (event: ClientMessageEvent): void => {
     if (!events.has('MESSAGE') || !typeMatches(event.type)) return;
-    const msg: ClientHookMessage = { hook: 'MESSAGE', payload: event.data, ctx: messageContext(event.data), gateway: base(event.type) };
+    const msg: ClientHookMessage = { _msgid: messageId(), hook: 'MESSAGE', payload: event.data, ctx: messageContext(event.data), gateway: base(event.type) };
     if (event.request) {
       msg.zato = { id: event.request.id, msg_type: event.request.msgType };
       if (event.request.timestamp !== undefined) msg.zato.timestamp = event.request.timestamp;
@@ -46,7 +47,7 @@ export function attachClientHooks(client: GatewayClient, options: ClientHookOpti
     options.send(msg);
   };
   const onClose = (event: ClientCloseEvent): void => {
-    if (events.has('CLOSE')) options.send({ hook: 'CLOSE', payload: { code: event.code, reason: event.reason }, ctx: closeContext(event.code, event.reason), gateway: base('') });
+    if (events.has('CLOSE')) options.send({ _msgid: messageId(), hook: 'CLOSE', payload: { code: event.code, reason: event.reason }, ctx: closeContext(event.code, event.reason), gateway: base('') });
   };
   client.on('connect', onConnect);
   client.on('message', onMessage);

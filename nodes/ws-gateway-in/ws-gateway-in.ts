@@ -6,6 +6,7 @@ import type { GatewayClientNode } from '../ws-gateway-client/client-node';
 import { followClientStatus } from '../ws-gateway-client/client-status';
 import { PatternError } from '../../lib/util/glob-matcher';
 import { attachClientHooks } from './client-hooks';
+import { messageId } from '../shared/message-id';
 
 interface InDef extends NodeDef {
   /** 'server' (clients of a ws-gateway-server) or 'client' (an outgoing ws-gateway-client); old flows: server. */
@@ -89,6 +90,7 @@ export = function registerGatewayIn(RED: NodeAPI): void {
       filter: { type: config.filterType, topic: config.filterTopic, device: config.filterDevice },
       deliver: (delivery) => {
         const msg: GatewayInMessage = {
+          _msgid: messageId(),
           hook: delivery.hook,
           payload: delivery.payload,
           _session: delivery.session,

@@ -96,6 +96,18 @@ describe('ws-gateway-client library, Zato mode, against an independent Zato chan
     assert.equal(c.client.invocationsInFlight, 0);
   });
 
+  it('fails an invocation whose data JSON cannot carry at once, leaving nothing waiting for a reply', async () => {
+    const zato = await peer();
+    const c = client(zato.url, { responseTimeoutMs: 10_000 });
+    await waitFor(() => c.client.isReady, 'session');
+    const cyclic: Record<string, unknown> = { service: 'zato.helpers.echo' };
+    cyclic.request = cyclic;
+    await assert.rejects(c.client.invoke(cyclic), TypeError);
+    await assert.rejects(c.client.invoke({ service: 'zato.helpers.echo', request: 1n }), TypeError);
+    assert.equal(c.client.invocationsInFlight, 0);
+    assert.equal(zato.frames.length, 1, 'only create-session went out');
+  });
+
   it('turns non-200 replies into errors carrying status and error_message', async () => {
     const zato = await peer();
     zato.services.set('conflict', () => { throw new PeerServiceError(409, 'Already exists'); });

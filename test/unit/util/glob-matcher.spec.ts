@@ -158,6 +158,25 @@ describe('glob matcher: agrees with the RegExp translations it replaced (seeded 
     }
   });
 
+  it('plain names and comma lists of them (compared as strings) agree with the matching program', () => {
+    const random = prng(0x1ee7);
+    let plain = 0;
+    for (let i = 0; i < cases; i++) {
+      // Mostly letters, so most patterns have no wildcard and take the string comparison.
+      const pattern = randomText(random, 'abab.ab, *', 8);
+      for (const syntax of [{ questionMark: true, commaList: true }, winccSyntax, {}]) {
+        const fast = compileGlob(pattern, syntax);
+        // A counter makes the matcher run its program, whatever the pattern.
+        const program = compileGlob(pattern, syntax, defaultGlobLimits, { steps: 0 });
+        if (!/[*?,{}[\]]/.test(pattern)) plain++;
+        for (const name of [pattern, pattern.trim(), ...Array.from({ length: 6 }, () => randomText(random, 'ab. ,', 6))]) {
+          assert.equal(fast.matches(name), program.matches(name), `pattern ${JSON.stringify(pattern)} name ${JSON.stringify(name)}`);
+        }
+      }
+    }
+    assert.ok(plain > cases / 4, `${plain} plain patterns`);
+  });
+
   it('WinCC OA FROM patterns: * within a level, **, ?, classes, nested braces, System: prefix', () => {
     const random = prng(0xc0a);
     let compared = 0;
