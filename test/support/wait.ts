@@ -53,14 +53,6 @@ export function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/**
- * A plain sleep. Not for tests to wait with (see the top of this file); kept for simulated latency in
- * test peers and for callers on other branches until they move to the helpers above.
- */
-export function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /** Handles of kinds a leak would leave behind, counted by type. */
 export function openHandles(): Map<string, number> {
   const counts = new Map<string, number>();
