@@ -15,6 +15,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { ClientMonitoredItem, ClientSubscription, OPCUAClient, TimestampsToReturn, type ClientSession, type DataValue } from 'node-opcua';
+import { LatencyWindow } from '../support/latency-window';
 
 const [endpointUrl, namespaceText, sessionsText, variablesText, publishingText] = process.argv.slice(2);
 const SESSIONS = Number(sessionsText);
@@ -46,35 +47,19 @@ async function open(onValue: (written: number) => void): Promise<Plain> {
 }
 
 async function main(): Promise<void> {
-  /** [write time, arrival] pairs while measuring. */
-  const pairs: number[] = [];
-  let measuring = false;
+  const window = new LatencyWindow();
   const onValue = (written: number): void => {
-    if (measuring) pairs.push(written, now());
+    if (window.isMeasuring) window.record(written, now());
   };
   const plains: Plain[] = [];
   // One after the other, as the gateway's clients log in: no burst of 50 handshakes at once.
   for (let index = 0; index < SESSIONS; index++) plains.push(await open(onValue));
-  let cpuStart = process.cpuUsage();
-  process.on('message', (message: { measure?: boolean; stop?: { from: number; to: number } }) => {
-    if (message.measure) {
-      measuring = true;
-      cpuStart = process.cpuUsage();
-    }
-    if (message.stop) {
-      measuring = false;
-      const cpu = process.cpuUsage(cpuStart);
-      const { from, to } = message.stop;
-      const latencies: number[] = [];
-      for (let index = 0; index < pairs.length; index += 2) if (pairs[index] >= from && pairs[index] < to) latencies.push(pairs[index + 1] - pairs[index]);
-      process.send?.({ latencies, cpuMicros: cpu.user + cpu.system }, () => {
-        void Promise.all(plains.map(async (plain) => {
-          await plain.subscription.terminate();
-          await plain.session.close();
-          await plain.client.disconnect();
-        })).finally(() => process.exit(0));
-      });
-    }
+  window.serve(() => {
+    void Promise.all(plains.map(async (plain) => {
+      await plain.subscription.terminate();
+      await plain.session.close();
+      await plain.client.disconnect();
+    })).finally(() => process.exit(0));
   });
   process.send?.({ ready: true });
 }

@@ -11,6 +11,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import WebSocket = require('ws');
+import { LatencyWindow } from '../support/latency-window';
 
 const [dialect, port, clientsText, variablesText, endpointUrl, namespaceText, publishingText] = process.argv.slice(2);
 const CLIENTS = Number(clientsText);
@@ -94,32 +95,15 @@ async function main(): Promise<void> {
     sockets = await openClients(Number(port));
     await Promise.all(sockets.map((socket) => subscribeThroughGateway(socket, endpointUrl, Number(namespaceText))));
   }
-  const arrivals: number[] = [];
-  let measuring = false;
-  let cpuStart = process.cpuUsage();
+  const window = new LatencyWindow();
   for (const socket of sockets) {
     socket.on('message', (data) => {
-      if (!measuring) return;
+      if (!window.isMeasuring) return;
       const value = valueOf(String(data));
-      if (value !== undefined) arrivals.push(value, performance.timeOrigin + performance.now());
+      if (value !== undefined) window.record(value, performance.timeOrigin + performance.now());
     });
   }
-  process.on('message', (message: { measure?: boolean; stop?: { from: number; to: number } }) => {
-    if (message.measure) {
-      measuring = true;
-      cpuStart = process.cpuUsage();
-    }
-    if (message.stop) {
-      measuring = false;
-      const cpu = process.cpuUsage(cpuStart);
-      const { from, to } = message.stop;
-      const latencies: number[] = [];
-      for (let index = 0; index < arrivals.length; index += 2) if (arrivals[index] >= from && arrivals[index] < to) latencies.push(arrivals[index + 1] - arrivals[index]);
-      process.send?.({ latencies, cpuMicros: cpu.user + cpu.system }, () => {
-        void closeClients(sockets).then(() => process.exit(0));
-      });
-    }
-  });
+  window.serve(() => { void closeClients(sockets).then(() => process.exit(0)); });
   process.send?.({ ready: true });
 }
 

@@ -53,3 +53,18 @@ export function configLease<T>(RED: NodeAPI, hooks: Omit<LeaseHooks<T>, 'idle'>)
 
 /** What a user keeps of a config node it acquired: released on its own close. */
 export type ConfigHold<T> = LeaseHold<T>;
+
+/**
+ * A config node's `acquire`: a connection that cannot be opened (a bad serial port, a certificate
+ * that cannot be made) is the config node's error, reported on it, and its user gets nothing to hold.
+ */
+export function acquireReporting<T>(lease: Lease<T> | undefined, report: (error: unknown) => void): () => ConfigHold<T> | undefined {
+  return () => {
+    try {
+      return lease?.acquire();
+    } catch (error) {
+      report(error);
+      return undefined;
+    }
+  };
+}

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { NodeAPI, NodeDef, NodeStatus } from 'node-red';
 import { isProduct, loadShippedProfile, ModbusGateway, ModbusTagSource, validateGenericCircuits, type DeviceProfile, type GatewayOptions, type LineStatus, type Transport, type UnitConfig, type UnitStatus } from '../../lib/modbus';
-import { configLease } from '../shared/config-lease';
+import { acquireReporting, configLease } from '../shared/config-lease';
 import { runtimeTags, type TagSettings } from '../shared/runtime-tags';
 import { tagSpaceUsers } from '../shared/tag-space-users';
 import { readInteger, readNumber } from '../../lib/util/options';
@@ -136,14 +136,7 @@ export = function registerModbus(RED: NodeAPI): void {
         await gateway.close();
       },
     });
-    node.acquire = () => {
-      try {
-        return lease?.acquire();
-      } catch (error) {
-        node.error(messageOf(error));
-        return undefined;
-      }
-    };
+    node.acquire = acquireReporting(lease, (error) => node.error(messageOf(error)));
     const unfollow = tagSpaceUsers().holdWhileUsed(node.acquire);
 
     node.on('close', (_removed: boolean, done: () => void) => {

@@ -6,7 +6,7 @@ import {
 import type { Lease } from '../../lib/util/lease';
 import { readNumber } from '../../lib/util/options';
 import { opcuaPkiFolder, type OpcuaPkiSettings } from '../shared/opcua-pki';
-import { configLease } from '../shared/config-lease';
+import { acquireReporting, configLease } from '../shared/config-lease';
 import { runtimeTags, type TagSettings } from '../shared/runtime-tags';
 import { tagSpaceUsers } from '../shared/tag-space-users';
 import type { OpcuaConfigNode, OpcuaNodeCredentials } from './opcua-node';
@@ -68,14 +68,7 @@ export = function registerGatewayOpcua(RED: NodeAPI): void {
     // The session opens when the first server (or the tag space's first user) acquires the node, and
     // closes after the last release; its variables are tags only while it is open.
     const lease = options && endpointLease(options);
-    node.acquire = () => {
-      try {
-        return lease?.acquire();
-      } catch (error) {
-        node.error(messageOf(error));
-        return undefined;
-      }
-    };
+    node.acquire = acquireReporting(lease, (error) => node.error(messageOf(error)));
     const unfollow = tagSpaceUsers().holdWhileUsed(node.acquire);
 
     function endpointLease(valid: OpcuaEndpointOptions): Lease<OpcuaEndpoint> {
