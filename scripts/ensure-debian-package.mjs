@@ -13,14 +13,19 @@ export function debianPackageMissing(probe) {
   return spawnSync(probe[0], probe.slice(1), { stdio: 'ignore' }).status !== 0;
 }
 
+/** Whether this process may install Debian packages itself: root, on a machine with apt-get. */
+export function mayInstall() {
+  return typeof process.getuid === 'function' && process.getuid() === 0 && existsSync('/usr/bin/apt-get');
+}
+
 /**
  * True when `probe` succeeds, after installing `pkg` if needed and allowed (root with apt-get). Otherwise
- * prints what to install (and `why`, when given) and returns false.
+ * prints what to install (and `why`, when given) and returns false. `allowInstall` is for tests of the
+ * message a user without root sees.
  */
-export function ensureDebianPackage(pkg, probe, why) {
+export function ensureDebianPackage(pkg, probe, why, allowInstall = mayInstall()) {
   if (!debianPackageMissing(probe)) return true;
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (!isRoot || !existsSync('/usr/bin/apt-get')) {
+  if (!allowInstall) {
     console.error(`missing Debian package ${pkg}${why ? ` (${why})` : ''}: sudo apt-get install -y ${pkg}`);
     return false;
   }
