@@ -153,7 +153,7 @@ async function main(): Promise<void> {
     { path: 'mqtt bridge A -> B, paced, latency median', unit: 'ms', figure: viaBridge.latencyMedianMs, baselineName: 'MQTT.js publisher -> subscriber', baseline: viaDirect.latencyMedianMs, higherIsBetter: false },
   ], { rounds, changes, paced, clients: clientCount, direct: viaDirect, bridge: viaBridge });
   for (const ws of sockets) ws.terminate();
-  await subscriber.endAsync();
+  await subscriber.endAsync(true);
   await bridge.close();
   await endpoint.close();
   await broker.stop();

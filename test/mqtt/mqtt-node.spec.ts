@@ -37,7 +37,7 @@ describe('ws-gateway-mqtt node', () => {
   afterEach(async () => { await helper.unload(); });
   after(async () => {
     await owner.bridge.close();
-    await sys.endAsync();
+    await sys.endAsync(true);
     await helper.stopServer();
     await broker.stop();
   });

@@ -50,6 +50,7 @@ interface Launcher {
 
 /** What the tests use of scripts/demo-ports.mjs. */
 interface PortsModule {
+  PORT_VARIABLES: Readonly<Record<keyof DemoPorts, string>>;
   demoPortsFromEnv(env: Record<string, string | undefined>): DemoPorts;
 }
 
@@ -86,14 +87,21 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const httpPort = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'ws-gateway-demo-'));
   const { prepareUserDir } = await launcher();
-  // Written here, kept by the demo (DEMO_KEEP_FLOWS): the flows follow the ports of `options.env`.
-  prepareUserDir({ userDir: dir, port: httpPort, ports: (await portsModule()).demoPortsFromEnv(options.env) });
+  const { PORT_VARIABLES, demoPortsFromEnv } = await portsModule();
+  // Every listener of the demo on a free port unless the test chose one, so that a demo, another test
+  // run or a deployed example on this machine (8080-8082, 4840, 5020) cannot collide with this one.
+  const env: Record<string, string | undefined> = { ...options.env };
+  for (const variable of Object.values(PORT_VARIABLES)) {
+    if (variable !== 'PORT' && env[variable] === undefined) env[variable] = String(await freePort());
+  }
+  // Written here, kept by the demo (DEMO_KEEP_FLOWS): the flows follow these ports.
+  prepareUserDir({ userDir: dir, port: httpPort, ports: demoPortsFromEnv(env) });
   let log = '';
   const demo: ChildProcess = spawn(process.execPath, [join(ROOT, 'scripts', 'start.mjs')], {
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, PORT: String(httpPort), DEMO_USER_DIR: dir, DEMO_KEEP_FLOWS: '1', DEMO_SKIP_BUILD: '1', DEMO_LOG_LEVEL: 'warn', ...options.env },
+    env: { ...process.env, PORT: String(httpPort), DEMO_USER_DIR: dir, DEMO_KEEP_FLOWS: '1', DEMO_SKIP_BUILD: '1', DEMO_LOG_LEVEL: 'warn', ...env },
   });
   demo.stdout?.on('data', (chunk: Buffer) => { log += chunk.toString(); });
   demo.stderr?.on('data', (chunk: Buffer) => { log += chunk.toString(); });
