@@ -123,7 +123,14 @@ async function main() {
   const code = await Promise.race(exits);
   stopAll('SIGTERM');
   await Promise.all(exits);
-  broker.kill('SIGTERM');
+  if (broker.exitCode === null) {
+    const gone = new Promise((resolve) => broker.once('exit', resolve));
+    broker.kill('SIGTERM');
+    // Mosquitto 2.0 can miss a SIGTERM that comes just after it started: then it is killed.
+    const stubborn = setTimeout(() => broker.kill('SIGKILL'), 3000);
+    await gone;
+    clearTimeout(stubborn);
+  }
   await stopSimulators(started);
   return code;
 }
