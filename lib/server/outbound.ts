@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import { corkUntilTurnEnds } from '../util/turn-flusher';
+import { corkUntilWriterReturns } from '../util/turn-flusher';
 
 export interface OutboundOptions {
   /** Bytes that may wait for the client before it is throttled: notifications conflate, reading pauses. */
@@ -111,7 +111,7 @@ export class Outbound {
       then();
       return;
     }
-    corkUntilTurnEnds(this.socket);
+    corkUntilWriterReturns(this.socket);
     this.socket.write(frame, () => then());
   }
 
@@ -126,7 +126,7 @@ export class Outbound {
   }
 
   private send(frame: Buffer): void {
-    corkUntilTurnEnds(this.socket);
+    corkUntilWriterReturns(this.socket);
     // A frame that leaves the buffer while the client is throttled is the moment to check whether it
     // may resume: 'drain' alone comes only when the buffer empties, and never when the buffer stayed
     // under the socket's high-water mark (a budget smaller than 16 KiB).

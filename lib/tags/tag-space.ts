@@ -231,6 +231,11 @@ export class TagSpace {
     return held && { samples: held.ring.size, bytes: held.ring.bytes, dropped: held.ring.dropped };
   }
 
+  /** Listeners on one tag: a figure for tests (fan-outs share one listener between many clients). */
+  listenerCount(name: string): number {
+    return this.watched.get(name)?.listeners.size ?? 0;
+  }
+
   /** Number of distinct tags some client currently watches (for tests and status). */
   get watchedCount(): number {
     return this.watched.size;

@@ -10,6 +10,7 @@ import type { GatewayClientNode } from '../ws-gateway-client/client-node';
 import { followClientStatus } from '../ws-gateway-client/client-status';
 import { runClientAction, type ClientAction } from './client-actions';
 import { asError } from '../../lib/util/errors';
+import { writtenByFlow } from '../../lib/util/turn-flusher';
 
 type OutAction = 'reply' | 'broadcast' | 'publish';
 
@@ -57,12 +58,13 @@ export = function registerGatewayOut(RED: NodeAPI): void {
         }
         const endpoint = server?.endpoint;
         if (!endpoint) throw new Error(server?.failure ?? translate('errors.no-server'));
+        // Node-RED hands each message over in a callback of its own: the frames of one turn leave together.
         if (action === 'broadcast') {
-          endpoint.broadcast(msg.payload);
+          writtenByFlow(() => endpoint.broadcast(msg.payload));
         } else {
           const sessionId = msg._session?.id;
           if (typeof sessionId !== 'string') throw new Error(translate('errors.no-session'));
-          endpoint.reply(sessionId, msg.payload, replyContext(msg));
+          writtenByFlow(() => endpoint.reply(sessionId, msg.payload, replyContext(msg)));
         }
         done();
       } catch (error) {
@@ -78,7 +80,7 @@ export = function registerGatewayOut(RED: NodeAPI): void {
       const timestamp = typeof msg.timestamp === 'number' ? msg.timestamp : undefined;
       try {
         const owner = tags.space.info(topic)?.source;
-        if (owner === undefined || owner === FLOW_TAG_SOURCE_ID) tags.flowTags.publish(topic, msg.payload, { timestamp });
+        if (owner === undefined || owner === FLOW_TAG_SOURCE_ID) writtenByFlow(() => tags.flowTags.publish(topic, msg.payload, { timestamp }));
         else await tags.space.write(topic, msg.payload, timestamp);
       } catch (error) {
         // A write that was sent and not answered did not simply fail: the flow must not assume it can resend.

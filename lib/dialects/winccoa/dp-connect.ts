@@ -1,41 +1,30 @@
 import type { TagSubscription, TagValue } from '../../tags';
 import { readAvailable, valuesOf } from './dp-get';
 import { distinctTags, type ResolvedElement, type WinccoaEnvironment } from './environment';
-import { frameMessage, frameTextParts } from '../contract';
+import { frameMessage } from '../contract';
+import type { ConnectFanout, FanoutMember } from './connect-fanout';
 import type { FramedHotlinkSink, Hotlink } from './hotlink';
 import { encodeResult } from './results';
-
-/** What every client connected to the same element list shares of one change. */
-interface SharedResult {
-  /** `{"DpConnectResult":{"Values":...,"Error":0`, the bytes before the client's Id. */
-  prefix: Buffer;
-  /** Finished wire frames by the client's tail (`,"Id":n}}` or `}}`): clients with the same Id share one. */
-  frames: Map<string, Buffer>;
-}
-
-/**
- * Encoded results of single-tag groups, per sample and element list: when many clients connect the same
- * element, a change is encoded and UTF-8 encoded once, and each client's frame splices its own Id in
- * (as a broadcast shares its frame, but for the Id). Dropped with the sample.
- */
-const sharedResults = new WeakMap<TagValue, Map<string, SharedResult>>();
 
 /**
  * One DpConnect: a group connect over all its elements. Any change of any of its tags sends
  * the values of every element, as WinCC OA's dpConnect work function receives them all. Hotlinks are
  * conflated per connect under back-pressure (each carries the whole group, so the latest is enough).
+ *
+ * A connect over one tag (the common case: one datapoint, or several configs of it) joins the
+ * endpoint's fan-out for its element list, which encodes each change once for every such connect;
+ * a connect over several tags subscribes to each and encodes its own results.
  */
-export class GroupConnect implements Hotlink {
+export class GroupConnect implements Hotlink, FanoutMember {
   private readonly latest = new Map<string, TagValue>();
   private readonly subscriptions: TagSubscription[];
+  private readonly fanout: ConnectFanout | undefined;
   private ready = false;
   private pending = false;
   private closed = false;
-  /** Set for groups over one tag: the cache key of their element list. */
-  private readonly signature: string | undefined;
   /** What follows the shared part of each result: the Id (when the request had one) and the closing braces. */
   private readonly tail: string;
-  private readonly tailBytes: Buffer;
+  readonly tailBytes: Buffer;
 
   constructor(
     private readonly env: WinccoaEnvironment,
@@ -48,8 +37,14 @@ export class GroupConnect implements Hotlink {
     this.tailBytes = Buffer.from(this.tail);
     // Subscribing before the first read means no change between the read and the subscription is lost.
     const tags = distinctTags(elements);
-    this.subscriptions = tags.map((tag) => env.tags.subscribe(tag, (_name, value) => this.changed(tag, value)));
-    this.signature = tags.length === 1 ? elements.map((element) => `${element.key}`).join('\n') : undefined;
+    if (tags.length === 1) {
+      const signature = elements.map((element) => element.key).join('\n');
+      this.fanout = env.connectFanouts.of(tags[0], signature, (sample) => encodePrefix(elements, sample));
+      this.fanout.join(this);
+      this.subscriptions = [];
+    } else {
+      this.subscriptions = tags.map((tag) => env.tags.subscribe(tag, (_name, value) => this.changed(tag, value)));
+    }
   }
 
   /** Reads the current values; with `answer` returns the first result (WinCC OA's answer). */
@@ -71,7 +66,16 @@ export class GroupConnect implements Hotlink {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.fanout?.leave(this);
     for (const subscription of this.subscriptions) subscription.close();
+  }
+
+  /** A change from the fan-out, with this connect's frame for it. */
+  deliver(sample: TagValue, frame: Buffer): void {
+    if (this.closed) return;
+    this.latest.set(this.elements[0].tag, sample);
+    if (this.ready) this.sink(frame, this.conflationKey);
+    else this.pending = true;
   }
 
   private changed(tag: string, value: TagValue): void {
@@ -83,42 +87,23 @@ export class GroupConnect implements Hotlink {
 
   /** The result as text (the answer to the request, which goes through the reply order). */
   private text(): string {
-    const shared = this.shared();
-    return shared === undefined ? this.encode() : `${shared.prefix.toString('utf8')}${this.tail}`;
+    const sample = this.fanout && this.latest.get(this.elements[0].tag);
+    return sample ? `${this.fanout.prefix(sample).toString('utf8')}${this.tail}` : this.encode();
   }
 
-  /** The result framed for the wire; for single-tag groups shared with every client of the same Id. */
+  /** The result framed for the wire. */
   private wireFrame(): Buffer {
-    const shared = this.shared();
-    if (shared === undefined) return frameMessage(this.encode());
-    let frame = shared.frames.get(this.tail);
-    if (frame === undefined) {
-      frame = frameTextParts([shared.prefix, this.tailBytes]);
-      shared.frames.set(this.tail, frame);
-    }
-    return frame;
+    const sample = this.fanout && this.latest.get(this.elements[0].tag);
+    return sample ? this.fanout.frame(sample, this.tailBytes) : frameMessage(this.encode());
   }
 
   private encode(): string {
     return encodeResult('DpConnectResult', { Values: valuesOf(this.elements, this.latest) }, this.id);
   }
+}
 
-  private shared(): SharedResult | undefined {
-    if (this.signature === undefined) return undefined;
-    const sample = this.latest.get(this.elements[0].tag);
-    if (sample === undefined) return undefined;
-    let bySignature = sharedResults.get(sample);
-    if (!bySignature) {
-      bySignature = new Map();
-      sharedResults.set(sample, bySignature);
-    }
-    let shared = bySignature.get(this.signature);
-    if (shared === undefined) {
-      // The same bytes encodeResult writes: {"DpConnectResult":{"Values":...,"Error":0[,"Id":n]}}.
-      const values = JSON.stringify(valuesOf(this.elements, this.latest));
-      shared = { prefix: Buffer.from(`{"DpConnectResult":{"Values":${values},"Error":0`), frames: new Map() };
-      bySignature.set(this.signature, shared);
-    }
-    return shared;
-  }
+/** The bytes encodeResult writes before the Id: {"DpConnectResult":{"Values":...,"Error":0. */
+function encodePrefix(elements: readonly ResolvedElement[], sample: TagValue): Buffer {
+  const values = JSON.stringify(valuesOf(elements, new Map([[elements[0].tag, sample]])));
+  return Buffer.from(`{"DpConnectResult":{"Values":${values},"Error":0`);
 }

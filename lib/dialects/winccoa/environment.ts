@@ -3,12 +3,15 @@ import type { Datapoints } from './datapoints';
 import { formatKey, type ConfigRef, type ElementRef } from './element-name';
 import { parseElementName } from './element-name';
 import type { WinccoaOptions } from './options';
+import type { ConnectFanouts } from './connect-fanout';
 
 /** What every command works with. */
 export interface WinccoaEnvironment {
   tags: TagSpace;
   datapoints: Datapoints;
   options: WinccoaOptions;
+  /** Single-tag DpConnects share one subscription and one encode per change (connect-fanout.ts). */
+  connectFanouts: ConnectFanouts;
 }
 
 export interface ResolvedElement {

@@ -2,6 +2,7 @@ import { authenticate, presentedCredentials, type DialectSession, type DecodeRes
 import { decodeFrame, isCommandName, type CommandName } from './codec';
 import { Datapoints } from './datapoints';
 import { GroupConnect } from './dp-connect';
+import { ConnectFanouts } from './connect-fanout';
 import { dpGet, isCurrentValue } from './dp-get';
 import { dpGetPeriod } from './dp-get-period';
 import { QueryConnect } from './dp-query-connect';
@@ -39,7 +40,7 @@ const resultNames: Partial<Record<CommandName, string>> = {
 export function createWinccoaDialect(context: DialectContext): Dialect {
   const options = readOptions(context.options);
   for (const problem of options.problems) context.log.warn(`winccoa: ${problem}`);
-  const env: WinccoaEnvironment = { tags: context.tags, datapoints: new Datapoints(context.tags, options.mapping), options };
+  const env: WinccoaEnvironment = { tags: context.tags, datapoints: new Datapoints(context.tags, options.mapping), options, connectFanouts: new ConnectFanouts(context.tags) };
   const states = new WeakMap<DialectSession, SocketState>();
 
   const send = (session: DialectSession) => (frame: string): void => { session.send(frame); };

@@ -223,4 +223,24 @@ describe('winccoa DpConnect hotlinks shared between clients', () => {
       });
     }
   });
+
+  it('serves every client connecting the same element list from one tag listener, released with the last', async () => {
+    const clients = await Promise.all([fx.client(), fx.client(), fx.client()]);
+    await Promise.all(clients.map((client, index) => ask(client, { DpConnect: { Id: index + 10, Dps: ['ExampleDP_Arg2.'], Answer: true } }, 'DpConnectResult')));
+    assert.equal(fx.tags.listenerCount('ExampleDP_Arg2'), 1, 'one listener for three connects of the same element list');
+    // Another element list of the same tag is another result text, so another fan-out.
+    await ask(clients[0], { DpConnect: { Id: 20, Dps: ['ExampleDP_Arg2.', 'ExampleDP_Arg2.:_online.._stime'], Answer: true } }, 'DpConnectResult');
+    assert.equal(fx.tags.listenerCount('ExampleDP_Arg2'), 2);
+    fx.flowTags.publish('ExampleDP_Arg2', 7, { timestamp: 5000 });
+    const first = await Promise.all(clients.map((client) => client.nextJson<{ DpConnectResult: Result }>()));
+    const second = await clients[0].nextJson<{ DpConnectResult: Result }>();
+    assert.deepEqual(first.map((frame) => frame.DpConnectResult.Id).concat(second.DpConnectResult.Id).sort(), [10, 11, 12, 20]);
+    for (const [index, client] of clients.entries()) client.send({ DpDisconnect: { Id: index + 10 } });
+    await waitFor(() => fx.tags.listenerCount('ExampleDP_Arg2') === 1, 'the shared listener to go with the last of its connects');
+    fx.flowTags.publish('ExampleDP_Arg2', 8, { timestamp: 6000 });
+    assert.deepEqual(await clients[0].nextJson(), { DpConnectResult: { Values: { 'System1:ExampleDP_Arg2.:_online.._value': 8, 'System1:ExampleDP_Arg2.:_online.._stime': 6000 }, Error: 0, Id: 20 } });
+    assert.equal(await clients[1].silentFor(100), true, 'nothing after DpDisconnect');
+    clients[0].send({ DpDisconnect: { Id: 20 } });
+    await waitFor(() => fx.tags.listenerCount('ExampleDP_Arg2') === 0, 'every listener of the tag to be released');
+  });
 });
