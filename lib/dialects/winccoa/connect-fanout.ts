@@ -3,8 +3,8 @@ import { frameTextParts } from '../contract';
 
 /** A DpConnect that takes its changes from a fan-out: it gets the sample and its finished wire frame. */
 export interface FanoutMember {
-  /** The bytes that follow the shared part of the result: `,"Id":n}}`, or `}}` without an Id. */
-  readonly tailBytes: Buffer;
+  /** What follows the shared part of the result: `,"Id":n}}`, or `}}` without an Id. */
+  readonly tail: string;
   /** A change: `frame` is this member's whole wire frame for `sample`. */
   deliver(sample: TagValue, frame: Buffer): void;
 }
@@ -24,7 +24,6 @@ interface TailGroup {
 export class ConnectFanout {
   private readonly byTail = new Map<string, TailGroup>();
   private readonly subscription: TagSubscription;
-  private size = 0;
   private lastSample: TagValue | undefined;
   private lastPrefix: Buffer | undefined;
 
@@ -39,23 +38,20 @@ export class ConnectFanout {
   }
 
   join(member: FanoutMember): void {
-    const tail = member.tailBytes.toString('latin1');
-    let group = this.byTail.get(tail);
+    let group = this.byTail.get(member.tail);
     if (!group) {
-      group = { tailBytes: member.tailBytes, members: new Set() };
-      this.byTail.set(tail, group);
+      group = { tailBytes: Buffer.from(member.tail), members: new Set() };
+      this.byTail.set(member.tail, group);
     }
-    if (group.members.has(member)) return;
     group.members.add(member);
-    this.size++;
   }
 
   leave(member: FanoutMember): void {
-    const tail = member.tailBytes.toString('latin1');
-    const group = this.byTail.get(tail);
+    const group = this.byTail.get(member.tail);
     if (!group?.members.delete(member)) return;
-    if (group.members.size === 0) this.byTail.delete(tail);
-    if (--this.size > 0) return;
+    if (group.members.size > 0) return;
+    this.byTail.delete(member.tail);
+    if (this.byTail.size > 0) return;
     this.subscription.close();
     this.emptied();
   }
@@ -70,7 +66,8 @@ export class ConnectFanout {
   }
 
   /** One member's frame for `sample`, e.g. for a change that came before it was ready. */
-  frame(sample: TagValue, tailBytes: Buffer): Buffer {
+  frame(sample: TagValue, member: FanoutMember): Buffer {
+    const tailBytes = this.byTail.get(member.tail)?.tailBytes ?? Buffer.from(member.tail);
     return frameTextParts([this.prefix(sample), tailBytes]);
   }
 
@@ -98,10 +95,5 @@ export class ConnectFanouts {
       this.fanouts.set(key, fanout);
     }
     return fanout;
-  }
-
-  /** Fan-outs alive: a figure for tests (none may outlive its last DpConnect). */
-  get size(): number {
-    return this.fanouts.size;
   }
 }

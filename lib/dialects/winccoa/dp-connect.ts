@@ -23,8 +23,7 @@ export class GroupConnect implements Hotlink, FanoutMember {
   private pending = false;
   private closed = false;
   /** What follows the shared part of each result: the Id (when the request had one) and the closing braces. */
-  private readonly tail: string;
-  readonly tailBytes: Buffer;
+  readonly tail: string;
 
   constructor(
     private readonly env: WinccoaEnvironment,
@@ -34,7 +33,6 @@ export class GroupConnect implements Hotlink, FanoutMember {
     private readonly conflationKey: string,
   ) {
     this.tail = this.id === undefined ? '}}' : `,"Id":${this.id}}}`;
-    this.tailBytes = Buffer.from(this.tail);
     // Subscribing before the first read means no change between the read and the subscription is lost.
     const tags = distinctTags(elements);
     if (tags.length === 1) {
@@ -72,16 +70,14 @@ export class GroupConnect implements Hotlink, FanoutMember {
 
   /** A change from the fan-out, with this connect's frame for it. */
   deliver(sample: TagValue, frame: Buffer): void {
-    if (this.closed) return;
-    this.latest.set(this.elements[0].tag, sample);
-    if (this.ready) this.sink(frame, this.conflationKey);
-    else this.pending = true;
+    this.changed(this.elements[0].tag, sample, frame);
   }
 
-  private changed(tag: string, value: TagValue): void {
+  /** A change of one of the tags; `frame` is the result already framed by the fan-out. */
+  private changed(tag: string, value: TagValue, frame?: Buffer): void {
     if (this.closed) return;
     this.latest.set(tag, value);
-    if (this.ready) this.sink(this.wireFrame(), this.conflationKey);
+    if (this.ready) this.sink(frame ?? this.wireFrame(), this.conflationKey);
     else this.pending = true;
   }
 
@@ -94,7 +90,7 @@ export class GroupConnect implements Hotlink, FanoutMember {
   /** The result framed for the wire. */
   private wireFrame(): Buffer {
     const sample = this.fanout && this.latest.get(this.elements[0].tag);
-    return sample ? this.fanout.frame(sample, this.tailBytes) : frameMessage(this.encode());
+    return sample ? this.fanout.frame(sample, this) : frameMessage(this.encode());
   }
 
   private encode(): string {
@@ -102,8 +98,11 @@ export class GroupConnect implements Hotlink, FanoutMember {
   }
 }
 
-/** The bytes encodeResult writes before the Id: {"DpConnectResult":{"Values":...,"Error":0. */
+/**
+ * The bytes encodeResult writes before the Id: its result without an Id, less the closing `}}`, so the
+ * shared frames stay whatever the one result encoder writes.
+ */
 function encodePrefix(elements: readonly ResolvedElement[], sample: TagValue): Buffer {
-  const values = JSON.stringify(valuesOf(elements, new Map([[elements[0].tag, sample]])));
-  return Buffer.from(`{"DpConnectResult":{"Values":${values},"Error":0`);
+  const withoutId = encodeResult('DpConnectResult', { Values: valuesOf(elements, new Map([[elements[0].tag, sample]])) }, undefined);
+  return Buffer.from(withoutId.slice(0, -'}}'.length));
 }
